@@ -1,0 +1,50 @@
+/**
+ * Atomic replacement of single files and links on top of a WritePort, for commands that need no journal
+ * (render --out, init). install uses the journaled transaction in transaction.ts instead.
+ */
+import { existsSync, lstatSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { WritePort } from './fs-write.js';
+
+let counter = 0;
+
+/** A temp name in the target's own directory (so rename stays on one file system), hidden, recognisably ours. */
+export function tempPathFor(path: string, tag = `${process.pid}-${++counter}`): string {
+  return `${dirname(path)}/.${basename(path)}.pvpn-gen-tmp-${tag}`;
+}
+
+/** Creates missing parent directories, outermost first; returns the ones it created. */
+export function ensureDirectory(port: WritePort, dir: string, mode = 0o755): string[] {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    port.mkdir(d, mode);
+    port.fsyncDir(dirname(d));
+  }
+  return missing;
+}
+
+export function atomicWriteFile(port: WritePort, path: string, content: string, mode: number): void {
+  ensureDirectory(port, dirname(path));
+  const temp = tempPathFor(path);
+  port.writeNew(temp, content, mode);
+  port.rename(temp, path);
+  port.fsyncDir(dirname(path));
+}
+
+export function atomicSymlink(port: WritePort, path: string, target: string): void {
+  ensureDirectory(port, dirname(path));
+  const temp = tempPathFor(path);
+  port.symlinkNew(temp, target);
+  port.rename(temp, path);
+  port.fsyncDir(dirname(path));
+}
+
+/** True when something that is not a directory stands at `path` (lstat: a link is never followed). */
+export function isNonDirectory(path: string): boolean {
+  try {
+    return !lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

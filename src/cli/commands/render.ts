@@ -1,0 +1,38 @@
+/**
+ * `pvpn-gen render --target T`: print every file under a `==> path <==` header, or with --out DIR write each at
+ * its install path under DIR, with its mode. Nothing is written unless the whole spec renders.
+ */
+import type { Rendered } from '../../render/types.js';
+import { layoutOf, loadFromOptions, renderLoaded, servicesOf, targetOf } from '../common.js';
+import type { GlobalOptions, Io } from '../io.js';
+import { loadTemplateOverrides } from '../templates.js';
+
+interface RenderOptions extends GlobalOptions {
+  readonly out?: string;
+  readonly templates?: string;
+}
+
+export async function run(options: RenderOptions & Record<string, unknown>, io: Io): Promise<number> {
+  const target = targetOf(options);
+  const layout = layoutOf(options, target);
+  const spec = await loadFromOptions(options, io);
+  const templates = options.templates ? await loadTemplateOverrides(options.templates, io.cwd) : undefined;
+  const rendered = renderLoaded(spec, { target, layout, services: servicesOf(options), strict: options.strict, templates }, io);
+  if (options.out) {
+    const { writeRenderedTree } = await import('../../apply/export.js');
+    const written = writeRenderedTree(rendered, options.out, io.cwd);
+    io.stdout.write(`wrote ${written} files under ${options.out}\n`);
+  } else {
+    io.stdout.write(printRendered(rendered));
+  }
+  return 0;
+}
+
+/** `==> /etc/systemd/system/x.service <==` then the content, as tail(1) shows several files. */
+export function printRendered(rendered: Rendered): string {
+  return rendered.entries
+    .map((entry) =>
+      entry.kind === 'file' ? `==> ${entry.path} <==\n${entry.content}` : `==> ${entry.path} -> ${entry.target} <==\n`,
+    )
+    .join('\n');
+}

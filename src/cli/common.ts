@@ -1,0 +1,52 @@
+/** Small pieces several commands share: loading the spec from the global options, printing warnings. */
+import { SpecError, UsageError } from '../errors.js';
+import { renderSpec, type RenderOptions } from '../render/render.js';
+import type { Rendered } from '../render/types.js';
+import { loadSpec, type LoadedSpec } from '../spec/load.js';
+import { formatProblem, type Problem } from '../spec/problem.js';
+import type { RunitLayoutName, TargetName } from '../render/types.js';
+import type { GlobalOptions, Io } from './io.js';
+
+export function loadFromOptions(options: GlobalOptions, io: Io): Promise<LoadedSpec> {
+  return loadSpec({ spec: options.spec, cwd: io.cwd, allowCode: options.allowCodeConfig });
+}
+
+/** Warnings name the spec file the user knows (the renderer only knows its base name). */
+export function printWarnings(warnings: readonly Problem[], spec: LoadedSpec, io: Io): void {
+  for (const warning of locateProblems(warnings, spec)) io.stderr.write(formatProblem(warning) + '\n');
+}
+
+export function targetOf(options: Record<string, unknown>): TargetName {
+  const target = options.target;
+  if (target === 'systemd' || target === 'runit') return target;
+  throw new UsageError('choose a target with --target systemd or --target runit');
+}
+
+export function layoutOf(options: Record<string, unknown>, target: TargetName): RunitLayoutName | undefined {
+  const layout = options.layout as RunitLayoutName | undefined;
+  if (layout !== undefined && target !== 'runit') throw new UsageError('--layout only applies to --target runit');
+  return layout;
+}
+
+export function servicesOf(options: Record<string, unknown>, args: readonly string[] = []): string[] | undefined {
+  const names = [...((options.service as string[] | undefined) ?? []), ...args];
+  return names.length > 0 ? names : undefined;
+}
+
+/** Problems from later stages know only the pointer: give them the file name and position the user sees. */
+export function locateProblems(problems: readonly Problem[], spec: LoadedSpec): Problem[] {
+  return problems.map((p) => ({ ...p, file: spec.displayPath, position: p.position ?? spec.locate(p.pointer) }));
+}
+
+/** renderSpec with its problems and warnings placed in the user's file; warnings are printed. */
+export function renderLoaded(spec: LoadedSpec, options: RenderOptions, io: Io): Rendered {
+  let rendered: Rendered;
+  try {
+    rendered = renderSpec(spec.model, options);
+  } catch (error) {
+    if (error instanceof SpecError) throw new SpecError(locateProblems(error.problems, spec));
+    throw error;
+  }
+  printWarnings(rendered.warnings, spec, io);
+  return rendered;
+}

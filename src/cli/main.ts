@@ -1,0 +1,100 @@
+/**
+ * The command table and the one top-level error handler. Each command lives in its own file and is imported only
+ * when it runs, so `pvpn-gen --version` or `validate` never load listr2, execa or diff.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { PvpnGenError, SpecError, UsageError } from '../errors.js';
+import { formatProblem } from '../spec/problem.js';
+import { VERSION } from '../version.js';
+import { processIo, type GlobalOptions, type Io } from './io.js';
+
+type Action = (options: Record<string, unknown>, io: Io, args: string[]) => Promise<number>;
+
+/** Lazily imported command modules: `run(options, io, args)` returns the exit code. */
+const COMMANDS: Record<string, () => Promise<{ run: Action }>> = {
+  validate: () => import('./commands/validate.js'),
+  render: () => import('./commands/render.js'),
+  schema: () => import('./commands/schema.js'),
+  init: () => import('./commands/init.js'),
+};
+
+const targetOption = () => new Option('-t, --target <target>', 'systemd or runit').choices(['systemd', 'runit']);
+const layoutOption = () =>
+  new Option('-l, --layout <layout>', 'runit layout: where service directories and enable links live').choices(['artix', 'void', 'debian']);
+const serviceOption = () => new Option('-s, --service <name...>', 'only these services (repeatable)');
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('pvpn-gen')
+    .description('Turn one service spec into installed, supervised runit services or systemd units.')
+    .version(VERSION, '-V, --version')
+    .option('--spec <file>', 'the spec file (default: search pvpn-gen.yaml, .pvpn-genrc*, package.json upwards)')
+    .option('--strict', 'treat warnings (settings a target cannot express exactly) as errors')
+    .option('--allow-code-config', 'let the spec search find and run JavaScript config files')
+    .option('-v, --verbose', 'more detail, and stack traces for errors')
+    .showHelpAfterError('(run pvpn-gen --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  const action = (name: string) =>
+    async function (this: Command, ...positional: unknown[]) {
+      const args = positional.filter((p): p is string | string[] => typeof p === 'string' || Array.isArray(p)).flat();
+      const options = { ...program.opts<GlobalOptions>(), ...this.opts() };
+      const command = await (COMMANDS[name] as () => Promise<{ run: Action }>)();
+      setExit(await command.run(options, io, args));
+    };
+
+  program.command('validate').description('check the spec; exit 1 with every problem if it is invalid').addOption(targetOption()).action(action('validate'));
+  program
+    .command('render')
+    .description('print the files a target needs (or write them under --out DIR)')
+    .addOption(targetOption().makeOptionMandatory())
+    .addOption(layoutOption())
+    .addOption(serviceOption())
+    .option('-o, --out <dir>', 'write each file at its install path under DIR, with its mode')
+    .option('--templates <dir>', 'use the .hbs templates in DIR (same names as templates/) instead of the built-in ones')
+    .action(action('render'));
+  program.command('schema').description('print the JSON Schema of the spec (for editors and CI)').action(action('schema'));
+  program
+    .command('init')
+    .description('write a commented starter spec (pvpn-gen.yaml, or the --spec path)')
+    .option('-f, --force', 'replace an existing file')
+    .action(action('init'));
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
+export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io, verbose);
+  }
+}
+
+/** The one place errors become messages and exit codes. */
+export function reportError(error: unknown, io: Io, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    // help and version are "errors" to commander's exitOverride; everything else it throws is a usage error
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (error instanceof SpecError) {
+    for (const problem of error.problems) io.stderr.write(formatProblem(problem) + '\n');
+    io.stderr.write(`pvpn-gen: ${error.message}; nothing was written\n`);
+    return error.exitCode;
+  }
+  if (error instanceof PvpnGenError) {
+    io.stderr.write(`pvpn-gen: ${error.message}\n`);
+    if (verbose && error.stack) io.stderr.write(error.stack + '\n');
+    return error instanceof UsageError ? 2 : error.exitCode;
+  }
+  // Not one of ours: a bug. Say so, and show where.
+  const err = error as Error;
+  io.stderr.write(`pvpn-gen: internal error: ${err?.message ?? String(error)}\n`);
+  io.stderr.write(verbose && err?.stack ? err.stack + '\n' : 'run again with --verbose for details, and please report it\n');
+  return 70; // EX_SOFTWARE
+}

@@ -1,0 +1,16 @@
+/**
+ * The programmatic API: the same pure pipeline the CLI uses. Importing it has no side effects.
+ *
+ *   const model = compileSpec(text, 'pvpn-gen.yaml');
+ *   const rendered = renderSpec(model, { target: 'systemd' });
+ */
+export { compileSpec } from './spec/compile.js';
+export { loadSpec, type LoadedSpec, type LoadOptions } from './spec/load.js';
+export { renderSpec, type RenderOptions } from './render/render.js';
+export { formatProblem, type Problem } from './spec/problem.js';
+export { PvpnGenError, SpecError, UsageError, OperationError, LockedError } from './errors.js';
+export type { SpecDocument, SpecModel, ServiceModel } from './spec/types.js';
+export type { DesiredEntry, DesiredFile, DesiredLink, Rendered, TargetName, RunitLayoutName } from './render/types.js';
+export { CAPABILITIES } from './render/capabilities.js';
+export { HARDENING_TABLE } from './render/systemd-hardening.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,147 @@
+/**
+ * One escaper per output context. Each either returns text that the target reads back as exactly the input, or
+ * throws EscapeError for input that context cannot hold (validation rejects such input earlier, with a position;
+ * these checks are the last line of defence, so a template can never emit a directive-splitting newline).
+ *
+ * Facts behind each rule: systemd.service(5) "Command lines", systemd.exec(5) "Environment=",
+ * systemd.unit(5) "Specifiers"; dash(1) "Quoting"; svlogd(8) "Config".
+ */
+
+export class EscapeError extends Error {
+  override readonly name = 'EscapeError';
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_EXCEPT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+function reject(context: string, value: string, why: string): never {
+  throw new EscapeError(`${context}: cannot hold ${JSON.stringify(value)}: ${why}`);
+}
+
+/** POSIX sh: single quotes keep every byte literally; a quote itself is closed, escaped and reopened. */
+export function shQuote(value: string): string {
+  if (value.includes('\u0000')) reject('sh', value, 'NUL cannot be passed in an argument');
+  return `'${value.split("'").join(`'\\''`)}'`;
+}
+
+/** Several words for one sh command line. */
+export function shArgv(argv: readonly string[]): string {
+  return argv.map(shQuote).join(' ');
+}
+
+/**
+ * One argument of a systemd Exec*= line: double-quoted with C escapes, then `%` and `$` doubled, because systemd
+ * expands specifiers and $VARIABLES even inside quotes (an unknown specifier such as `%Z` makes the unit fail).
+ */
+export function systemdExecArg(value: string): string {
+  if (value.includes('\u0000')) reject('systemd Exec', value, 'NUL cannot be passed in an argument');
+  let out = '"';
+  for (const char of value) {
+    switch (char) {
+      case '\\':
+        out += '\\\\';
+        break;
+      case '"':
+        out += '\\"';
+        break;
+      case '\n':
+        out += '\\n';
+        break;
+      case '\t':
+        out += '\\t';
+        break;
+      case '%':
+        out += '%%';
+        break;
+      case '$':
+        out += '$$';
+        break;
+      default: {
+        const code = char.codePointAt(0) ?? 0;
+        out += code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : char;
+      }
+    }
+  }
+  return out + '"';
+}
+
+/** A whole Exec*= command line. Every word is quoted, so a leading `-`, `@` or `;` is never read as syntax. */
+export function systemdExecLine(argv: readonly string[]): string {
+  const program = argv[0];
+  if (program === undefined || !program.startsWith('/')) {
+    reject('systemd Exec', program ?? '', 'the program must be an absolute path');
+  }
+  return argv.map(systemdExecArg).join(' ');
+}
+
+/**
+ * `Environment="NAME=VALUE"`: inside the quotes `\` and `"` are escaped and `%` doubled; `$` stays literal here
+ * (Environment= does not expand variables). A control character would need an escape systemd does not offer here.
+ */
+export function systemdEnvironment(name: string, value: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) reject('systemd Environment=', name, 'not a variable name');
+  if (CONTROL_EXCEPT_TAB.test(value)) reject('systemd Environment=', value, 'control characters');
+  const escaped = value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('%', '%%').replaceAll('\t', '\\t');
+  return `"${name}=${escaped}"`;
+}
+
+/** A bare path value (WorkingDirectory=, EnvironmentFile=, ...): quotes would become part of the path; `%` doubled. */
+export function systemdPath(path: string): string {
+  if (!path.startsWith('/')) reject('systemd path', path, 'not absolute');
+  if (CONTROL.test(path) || path.includes('\\')) reject('systemd path', path, 'control characters or backslash');
+  if (path !== path.trim()) reject('systemd path', path, 'leading or trailing whitespace is stripped by systemd');
+  return path.replaceAll('%', '%%');
+}
+
+/**
+ * Free text (Description=) and any other single-line value: `%` doubled; a trailing backslash would continue the
+ * line into the next directive, and surrounding whitespace is stripped by systemd, so both are refused.
+ */
+export function systemdValue(value: string): string {
+  if (CONTROL.test(value)) reject('systemd value', value, 'control characters would split or corrupt the line');
+  if (value.endsWith('\\')) reject('systemd value', value, 'a trailing backslash continues the line');
+  if (value !== value.trim()) reject('systemd value', value, 'leading or trailing whitespace is stripped by systemd');
+  return value.replaceAll('%', '%%');
+}
+
+/**
+ * A raw directive value from `hardening.systemd`: written as systemd syntax on purpose (specifiers such as %n work,
+ * %% is a literal percent), so only the line structure is protected: one line, nothing that continues it.
+ */
+export function systemdRawValue(value: string): string {
+  if (CONTROL.test(value)) reject('systemd raw value', value, 'control characters would split or corrupt the line');
+  if (value.endsWith('\\')) reject('systemd raw value', value, 'a trailing backslash continues the line');
+  return value;
+}
+
+/** A word that must stay one token with no expansion at all: directive names, unit names, enum values. */
+export function systemdWord(value: string): string {
+  if (!/^[A-Za-z0-9@:_.\\+=-]+$/.test(value)) reject('systemd word', value, 'not a plain word');
+  return value;
+}
+
+/** One line of svlogd's `config` file: the first character is the command, the rest its argument; no newlines. */
+export function svlogdConfigLine(line: string): string {
+  if (CONTROL.test(line)) reject('svlogd config', line, 'control characters would split the line');
+  if (!/^[snNtuUeE!+-]/.test(line)) reject('svlogd config', line, 'not an svlogd config command');
+  return line;
+}
+
+/** A `# ...` comment line in any of the generated formats. */
+export function commentLine(text: string): string {
+  if (CONTROL.test(text)) reject('comment', text, 'control characters would end the comment');
+  return `# ${text}`.trimEnd();
+}
+
+/**
+ * One item of a space-separated list setting (ReadWritePaths=, StateDirectory=...): systemd splits such lists on
+ * whitespace and removes quotes, so an item with a space or quote is double-quoted with `\` and `"` escaped.
+ * The line still goes through systemdValue for `%`.
+ */
+export function systemdListItem(item: string): string {
+  if (CONTROL.test(item)) reject('systemd list item', item, 'control characters');
+  if (!/[\s"'\\]/.test(item)) return item;
+  return `"${item.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}

@@ -1,0 +1,95 @@
+/**
+ * SpecModel -> Rendered: every file and link a target needs, sorted by path, plus the warnings of the capability
+ * matrix. Pure: the same model and options give the same bytes on every machine.
+ */
+import { SpecError } from '../errors.js';
+import type { Problem } from '../spec/problem.js';
+import { pointerOf } from '../spec/problem.js';
+import type { ServiceModel, SpecModel } from '../spec/types.js';
+import { capabilityGaps } from './capabilities.js';
+import { builtinTemplates, type TemplateSet } from './engine.js';
+import { renderRunitService } from './runit.js';
+import { renderSystemdService } from './systemd.js';
+import { DEFAULT_RUNIT_LAYOUT, RUNIT_LAYOUTS } from './targets.js';
+import type { DesiredEntry, Rendered, RunitLayoutName, ServiceHandle, TargetName } from './types.js';
+
+export interface RenderOptions {
+  readonly target: TargetName;
+  /** runit only; default artix */
+  readonly layout?: RunitLayoutName | undefined;
+  /** only these services (default: all) */
+  readonly services?: readonly string[] | undefined;
+  readonly templates?: TemplateSet | undefined;
+  /** warnings become errors */
+  readonly strict?: boolean | undefined;
+}
+
+export function selectServices(model: SpecModel, names: readonly string[] | undefined): ServiceModel[] {
+  if (!names || names.length === 0) return [...model.services];
+  const known = new Map(model.services.map((s) => [s.name, s]));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new SpecError(
+      unknown.map((name) => ({
+        severity: 'error' as const,
+        file: model.specName,
+        pointer: pointerOf(['services', name]),
+        message: `no service "${name}" in the spec; it has: ${[...known.keys()].join(', ')}`,
+      })),
+    );
+  }
+  return [...new Set(names)].sort().map((n) => known.get(n) as ServiceModel);
+}
+
+export function renderSpec(model: SpecModel, options: RenderOptions): Rendered {
+  const templates = options.templates ?? builtinTemplates();
+  const layout = options.target === 'runit' ? RUNIT_LAYOUTS[options.layout ?? DEFAULT_RUNIT_LAYOUT] : null;
+  const problems: Problem[] = [];
+  const entries: DesiredEntry[] = [];
+  const services: ServiceHandle[] = [];
+  for (const service of selectServices(model, options.services)) {
+    for (const gap of capabilityGaps(service.setKeys, options.target)) {
+      problems.push({
+        severity: options.strict ? 'error' : 'warning',
+        file: model.specName,
+        pointer: pointerOf(['services', service.name, ...gap.key.split('.')]),
+        message: `${gap.key}: ${options.target} ${gap.support === 'none' ? 'cannot express this' : 'only approximates this'}: ${gap.how}`,
+      });
+    }
+    const rendered = layout
+      ? renderRunitService(service, model, layout, templates, problems)
+      : renderSystemdService(service, model, templates);
+    entries.push(...rendered.entries);
+    services.push(rendered.handle);
+  }
+  problems.push(...pathCollisions(entries, model.specName));
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new SpecError(errors);
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    target: options.target,
+    layout: layout?.name ?? null,
+    entries,
+    services,
+    warnings: problems.filter((p) => p.severity === 'warning'),
+  };
+}
+
+/** Two services may not produce the same file, e.g. "x" with a failure hook and a service named "x-failure". */
+function pathCollisions(entries: readonly DesiredEntry[], specName: string): Problem[] {
+  const owner = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const entry of entries) {
+    const first = owner.get(entry.path);
+    if (first !== undefined && first !== entry.service) {
+      problems.push({
+        severity: 'error',
+        file: specName,
+        pointer: pointerOf(['services', entry.service]),
+        message: `services "${first}" and "${entry.service}" would both write ${entry.path}; rename one`,
+      });
+    }
+    owner.set(entry.path, entry.service);
+  }
+  return problems;
+}

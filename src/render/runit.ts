@@ -1,0 +1,167 @@
+/**
+ * Model -> a runit service directory: run (the job, or the timer loop around it), finish (daemons: restart policy
+ * and failure hook), log/run (svlogd), and the enable link in the layout's scan directory. Pure.
+ */
+import { pointerOf, type Problem } from '../spec/problem.js';
+import type { ServiceModel, SpecModel } from '../spec/types.js';
+import { toSeconds } from '../spec/units.js';
+import { toSnoozeArgs, parseCalendar } from '../spec/calendar.js';
+import type { TemplateSet } from './engine.js';
+import { generatedHeader } from './header.js';
+import { FILE_MODE, type RunitLayout } from './targets.js';
+import type { DesiredEntry, ServiceHandle } from './types.js';
+
+/** runit has no transient users: a service without `user:` runs as a system user named after it. */
+export function runitUserOf(service: ServiceModel): string {
+  if (service.identity.kind === 'user') return service.identity.user;
+  const name = service.name.replaceAll('.', '_').slice(0, 32);
+  return /^[a-z_]/.test(name) ? name : `_${name.slice(0, 31)}`;
+}
+
+/**
+ * chpst's options: the user (and groups), then the rlimits. `-u user:group:extra...` sets exactly those groups;
+ * `-u user` alone keeps the user's primary group (chpst(8)).
+ */
+export function chpstArgs(service: ServiceModel): string[] {
+  const args: string[] = [];
+  const user = runitUserOf(service);
+  if (user !== 'root') {
+    const identity = service.identity.kind === 'user' ? service.identity : null;
+    const groups = identity?.supplementaryGroups ?? [];
+    const primary = identity?.group ?? null;
+    args.push('-u', primary === null && groups.length === 0 ? user : [user, primary ?? user, ...groups].join(':'));
+  }
+  const limits = service.limits;
+  if (limits.memoryBytes !== null) args.push('-m', String(limits.memoryBytes));
+  if (limits.nofile !== null) args.push('-o', String(limits.nofile));
+  if (limits.nproc !== null) args.push('-p', String(limits.nproc));
+  const nice = niceOf(service);
+  if (nice !== null && nice !== 0) args.push('-n', String(nice));
+  return args;
+}
+
+/** A CPU share has no runit equivalent; a lower priority in proportion is the closest: 10% -> nice 17. */
+export function niceOf(service: ServiceModel): number | null {
+  if (service.nice !== null) return service.nice;
+  const cpu = service.limits.cpuPercent;
+  if (cpu === null || cpu >= 100) return null;
+  return Math.round(19 * (1 - cpu / 100));
+}
+
+/** bubblewrap: read-only system, private /tmp, the service's writable paths, network as the spec says. */
+export function bwrapArgs(service: ServiceModel): string[] | null {
+  if (service.sandbox !== 'bwrap') return null;
+  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/var/tmp'];
+  const writable = [...service.hardening.writablePaths];
+  if (service.workingDirectory && !writable.includes(service.workingDirectory)) writable.unshift(service.workingDirectory);
+  for (const path of writable) args.push('--bind-try', path, path);
+  if (service.hardening.network !== true) args.push('--unshare-net');
+  args.push('--unshare-ipc', '--unshare-uts', '--new-session', '--die-with-parent', '--');
+  return args;
+}
+
+function runView(service: ServiceModel, model: SpecModel, fail: (key: string, message: string) => void) {
+  const schedule = service.schedule;
+  let calendar: string[] | null = null;
+  if (schedule.kind === 'calendar') {
+    const parsed = parseCalendar(schedule.calendar);
+    const snooze = parsed.ok ? toSnoozeArgs(parsed.value) : ({ ok: false, reason: parsed.message } as const);
+    if (snooze.ok) {
+      calendar = [...snooze.args];
+      if (schedule.randomizedDelayMs > 0) calendar.push('-R', String(toSeconds(schedule.randomizedDelayMs)));
+    } else {
+      fail('calendar', `runit (snooze) cannot express ${JSON.stringify(schedule.calendar)}: ${snooze.reason}`);
+    }
+  }
+  const user = runitUserOf(service);
+  return {
+    header: generatedHeader(model.specName),
+    name: service.name,
+    description: service.description,
+    periodic: schedule.kind !== 'daemon',
+    umask: service.hardening.profile === 'none' ? '022' : '077',
+    user: user === 'root' ? null : user,
+    workingDirectory: service.workingDirectory,
+    environment: service.environment.map(([name, value]) => ({ name, value })),
+    environmentFile: service.environmentFile,
+    chpst: chpstArgs(service),
+    sandbox: bwrapArgs(service),
+    timeout: service.limits.runtimeMs === null ? null : toSeconds(service.limits.runtimeMs),
+    command: [...service.command],
+    precondition: service.precondition ? [...service.precondition] : null,
+    onFailure: service.onFailure ? [...service.onFailure] : null,
+    calendar,
+    calendarText: schedule.kind === 'calendar' ? schedule.calendar : '',
+    interval: schedule.kind === 'interval' ? toSeconds(schedule.intervalMs) : 0,
+    jitter: schedule.kind === 'daemon' ? 0 : toSeconds(schedule.randomizedDelayMs),
+    firstDelay: schedule.kind === 'interval' ? toSeconds(schedule.onBootMs ?? 0) : 0,
+  };
+}
+
+function finishView(service: ServiceModel, model: SpecModel) {
+  const schedule = service.schedule;
+  const restart = schedule.kind === 'daemon' ? schedule.restart : 'always';
+  const delayMs = schedule.kind === 'daemon' ? schedule.restartDelayMs : 0;
+  return {
+    header: generatedHeader(model.specName),
+    name: service.name,
+    onFailure: service.onFailure !== null,
+    restartNever: restart === 'no',
+    restartOnFailure: restart === 'on-failure',
+    // runsv waits 1 s by itself before a restart
+    restartDelay: delayMs > 1000 ? toSeconds(delayMs - 1000) : null,
+  };
+}
+
+function logRunView(service: ServiceModel, model: SpecModel, layout: RunitLayout) {
+  const logUser = service.logging.user ?? layout.logUser;
+  return {
+    header: generatedHeader(model.specName),
+    name: service.name,
+    logDir: service.logging.dir,
+    maxSize: service.logging.maxSizeBytes,
+    keep: service.logging.keep,
+    logUser: logUser === 'root' ? null : logUser,
+    logUserAndGroup: `${logUser ?? 'root'}:`,
+  };
+}
+
+export function renderRunitService(
+  service: ServiceModel,
+  model: SpecModel,
+  layout: RunitLayout,
+  templates: TemplateSet,
+  problems: Problem[],
+): { entries: DesiredEntry[]; handle: ServiceHandle } {
+  const dir = `${layout.serviceDir}/${service.name}`;
+  const fail = (key: string, message: string) =>
+    problems.push({ severity: 'error', file: model.specName, pointer: pointerOf(['services', service.name, key]), message });
+  const script = (path: string, content: string): DesiredEntry => ({
+    kind: 'file',
+    path,
+    mode: FILE_MODE.script,
+    content,
+    service: service.name,
+  });
+  const entries: DesiredEntry[] = [
+    script(`${dir}/run`, templates['runit/run'](runView(service, model, fail))),
+    script(`${dir}/log/run`, templates['runit/log-run'](logRunView(service, model, layout))),
+  ];
+  if (service.schedule.kind === 'daemon') {
+    entries.push(script(`${dir}/finish`, templates['runit/finish'](finishView(service, model))));
+  }
+  const enableLink = `${layout.enableDir}/${service.name}`;
+  entries.push({ kind: 'symlink', path: enableLink, target: dir, service: service.name });
+  return {
+    entries,
+    handle: {
+      target: 'runit',
+      name: service.name,
+      periodic: service.schedule.kind !== 'daemon',
+      serviceDir: dir,
+      enableLink,
+      scanDir: layout.scanDir,
+      logDir: service.logging.dir,
+    },
+  };
+}

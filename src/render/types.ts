@@ -1,0 +1,56 @@
+/** What a renderer produces: the files and links a target needs, as data. Nothing is written here. */
+import type { Problem } from '../spec/problem.js';
+
+export type TargetName = 'systemd' | 'runit';
+export type RunitLayoutName = 'artix' | 'void' | 'debian';
+
+export interface DesiredFile {
+  readonly kind: 'file';
+  /** absolute install path, as on the live system (a --root prefix is added by the caller) */
+  readonly path: string;
+  readonly mode: number;
+  readonly content: string;
+  /** the service it belongs to */
+  readonly service: string;
+}
+
+export interface DesiredLink {
+  readonly kind: 'symlink';
+  readonly path: string;
+  /** as the link will read on the live system, as `systemctl enable` and `ln -s` write them */
+  readonly target: string;
+  readonly service: string;
+}
+
+export type DesiredEntry = DesiredFile | DesiredLink;
+
+/** Per service: what the control layer needs to start, stop and query it. */
+export type ServiceHandle =
+  | {
+      readonly target: 'systemd';
+      readonly name: string;
+      readonly periodic: boolean;
+      /** the unit enabled and started: NAME.timer for periodic jobs, NAME.service for daemons */
+      readonly mainUnit: string;
+      readonly serviceUnit: string;
+      /** every unit file of this service */
+      readonly units: readonly string[];
+    }
+  | {
+      readonly target: 'runit';
+      readonly name: string;
+      readonly periodic: boolean;
+      readonly serviceDir: string;
+      readonly enableLink: string;
+      readonly scanDir: string;
+      readonly logDir: string;
+    };
+
+export interface Rendered {
+  readonly target: TargetName;
+  readonly layout: RunitLayoutName | null;
+  /** sorted by path */
+  readonly entries: readonly DesiredEntry[];
+  readonly services: readonly ServiceHandle[];
+  readonly warnings: readonly Problem[];
+}

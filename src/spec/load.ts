@@ -1,0 +1,113 @@
+/**
+ * Finding and reading the spec: the only file I/O of the spec stage. `--spec FILE` reads that file; otherwise
+ * cosmiconfig searches YAML and JSON places only (a tool run with sudo must not run a config file as code unless
+ * the user asks for it with --allow-code-config).
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { OperationError, SpecError } from '../errors.js';
+import { compileSpec, compileSpecSource } from './compile.js';
+import type { SourcePosition } from './problem.js';
+import type { SpecModel } from './types.js';
+
+export const MODULE_NAME = 'pvpn-gen';
+
+/** Searched in each directory from the current one upwards, in this order. */
+export const SEARCH_PLACES = [
+  'pvpn-gen.yaml',
+  'pvpn-gen.yml',
+  'pvpn-gen.json',
+  '.pvpn-genrc',
+  '.pvpn-genrc.yaml',
+  '.pvpn-genrc.yml',
+  '.pvpn-genrc.json',
+  '.config/pvpn-genrc',
+  '.config/pvpn-genrc.yaml',
+  '.config/pvpn-genrc.yml',
+  '.config/pvpn-genrc.json',
+  'package.json',
+] as const;
+
+const CODE_PLACES = ['.pvpn-genrc.js', '.pvpn-genrc.cjs', '.pvpn-genrc.mjs', 'pvpn-gen.config.js', 'pvpn-gen.config.cjs', 'pvpn-gen.config.mjs'];
+
+export interface LoadOptions {
+  /** explicit spec file (--spec) */
+  readonly spec?: string | undefined;
+  readonly cwd?: string | undefined;
+  /** let cosmiconfig also find and run JavaScript config files */
+  readonly allowCode?: boolean | undefined;
+}
+
+export interface LoadedSpec {
+  readonly model: SpecModel;
+  /** absolute path of the spec file */
+  readonly path: string;
+  /** what messages call it: relative to the working directory when below it */
+  readonly displayPath: string;
+  /** the text it was compiled from (for the manifest's spec hash) */
+  readonly text: string;
+  /** where a JSON pointer sits in the file, for warnings found after compiling */
+  readonly locate: (pointer: string) => SourcePosition | undefined;
+}
+
+export async function loadSpec(options: LoadOptions = {}): Promise<LoadedSpec> {
+  const cwd = options.cwd ?? process.cwd();
+  const path = options.spec ? resolve(cwd, options.spec) : await findSpec(cwd, options.allowCode ?? false);
+  const rel = relative(cwd, path);
+  const displayPath = options.spec ?? (rel.startsWith('..') ? path : rel);
+  if (/\.(c|m)?js$/.test(path)) return loadCodeSpec(path, displayPath);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new OperationError(
+      code === 'ENOENT' ? `${displayPath}: no such file; check --spec, or run \`pvpn-gen init\` to create one` : `${displayPath}: cannot read: ${(error as Error).message}`,
+    );
+  }
+  const isPackageJson = path.endsWith('/package.json');
+  const { model, source } = compileSpecSource(text, displayPath, isPackageJson ? { basePath: [MODULE_NAME] } : {});
+  return { model, path, displayPath, text, locate: (pointer) => source.locate(pointer, 'key') };
+}
+
+async function findSpec(cwd: string, allowCode: boolean): Promise<string> {
+  // cosmiconfig is CommonJS: its exports sit on the default export both in Node and in the esbuild bundle
+  const { cosmiconfig } = (await import('cosmiconfig')).default as typeof import('cosmiconfig');
+  // The loaders only confirm that a file is there; the text is parsed by our own parser, which knows positions.
+  const found = () => ({ found: true });
+  const refuseCode = (path: string) => {
+    throw new OperationError(`${path} is JavaScript; pvpn-gen only runs code config files with --allow-code-config`);
+  };
+  const explorer = cosmiconfig(MODULE_NAME, {
+    searchPlaces: allowCode ? [...SEARCH_PLACES, ...CODE_PLACES] : [...SEARCH_PLACES],
+    searchStrategy: 'project',
+    cache: false,
+    loaders: {
+      '.yaml': found,
+      '.yml': found,
+      noExt: found,
+      // package.json: cosmiconfig needs the parsed object to see whether it has a "pvpn-gen" key
+      '.json': (path: string, content: string) => (path.endsWith('/package.json') ? JSON.parse(content) : found()),
+      ...(allowCode ? {} : { '.js': refuseCode, '.cjs': refuseCode, '.mjs': refuseCode, '.ts': refuseCode }),
+    },
+  });
+  const result = await explorer.search(cwd);
+  if (!result) {
+    throw new OperationError(
+      `no spec found in ${cwd} or above (looked for ${SEARCH_PLACES.slice(0, 3).join(', ')}, .pvpn-genrc*, package.json "pvpn-gen"); pass --spec FILE or run \`pvpn-gen init\``,
+    );
+  }
+  return result.filepath;
+}
+
+/** A JavaScript spec (opt-in): its export is validated like any other spec, without source positions. */
+async function loadCodeSpec(path: string, displayPath: string): Promise<LoadedSpec> {
+  const module = (await import(path)) as { default?: unknown };
+  const text = JSON.stringify(module.default ?? module);
+  try {
+    return { model: compileSpec(text, displayPath), path, displayPath, text, locate: () => undefined };
+  } catch (error) {
+    if (error instanceof SpecError) throw new SpecError(error.problems.map((p) => ({ ...p, position: undefined })));
+    throw error;
+  }
+}

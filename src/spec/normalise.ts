@@ -1,0 +1,213 @@
+/**
+ * Validated spec document -> SpecModel. Pure. Merges `defaults` under each service, parses units, resolves every
+ * optional setting, and checks what a schema cannot say well (settings that only make sense together).
+ */
+import { SpecError } from '../errors.js';
+import { parseCalendar } from './calendar.js';
+import { pointerOf, type Problem } from './problem.js';
+import type { SpecSource } from './source.js';
+import type {
+  Argv,
+  Hardening,
+  HardeningFields,
+  Identity,
+  Schedule,
+  ServiceFields,
+  ServiceModel,
+  SpecDocument,
+  SpecModel,
+} from './types.js';
+import { parseDuration, parseSize } from './units.js';
+
+export const DEFAULT_PROJECT = 'default';
+const DEFAULT_ACCURACY_MS = 1000; // systemd's own default (1min) would make a 2 s interval fire a minute late
+const DEFAULT_LOG_MAX_SIZE = 1024 * 1024;
+const DEFAULT_LOG_KEEP = 10;
+/** Users systemd itself warns about ("Special user nobody configured, this is not safe!"). */
+const SHARED_NOBODY = new Set(['nobody', 'nogroup', 'nfsnobody']);
+
+/** Objects in a service merge key by key over the same object in `defaults`; everything else replaces. */
+const MERGED_OBJECTS = ['environment', 'credentials', 'limits', 'logging'] as const;
+
+export function mergeDefaults(defaults: ServiceFields | undefined, service: ServiceFields): ServiceFields {
+  if (!defaults) return service;
+  const merged: Record<string, unknown> = { ...defaults, ...service };
+  for (const key of MERGED_OBJECTS) {
+    if (defaults[key] && service[key]) merged[key] = { ...defaults[key], ...service[key] };
+  }
+  if (defaults.hardening !== undefined && service.hardening !== undefined) {
+    merged.hardening = { ...asHardeningFields(defaults.hardening), ...asHardeningFields(service.hardening) };
+  }
+  return merged as ServiceFields;
+}
+
+function asHardeningFields(value: ServiceFields['hardening']): HardeningFields {
+  return typeof value === 'string' ? { profile: value } : (value ?? {});
+}
+
+export function normaliseSpec(document: SpecDocument, source: SpecSource, specName: string): SpecModel {
+  const problems: Problem[] = [];
+  const services = Object.keys(document.services)
+    .sort()
+    .map((name) => {
+      const own = document.services[name] ?? {};
+      const fields = mergeDefaults(document.defaults, own);
+      const report = (key: string, message: string) => {
+        const pointer = key in own || !document.defaults || !(key in document.defaults)
+          ? pointerOf(['services', name, ...(key === '' ? [] : [key])])
+          : pointerOf(['defaults', key]);
+        problems.push({ severity: 'error', file: source.file, position: source.locate(pointer, 'key'), pointer, message });
+      };
+      return normaliseService(name, fields, report);
+    });
+  if (problems.length > 0) throw new SpecError(problems);
+  return { specName, project: document.project ?? DEFAULT_PROJECT, services };
+}
+
+type Report = (key: string, message: string) => void;
+
+function normaliseService(name: string, fields: ServiceFields, report: Report): ServiceModel {
+  const setKeys = new Set(Object.keys(fields));
+  const duration = (key: keyof ServiceFields, value: number | string | undefined): number | null => {
+    if (value === undefined) return null;
+    const ms = parseDuration(value);
+    if (ms === undefined) report(key, `invalid time span ${JSON.stringify(value)}`);
+    return ms ?? null;
+  };
+
+  const schedule = scheduleOf(fields, report, duration);
+  const identity = identityOf(fields, report);
+  const limits = fields.limits ?? {};
+  const memoryBytes = limits.memory === undefined ? null : (parseSize(limits.memory) ?? null);
+  const runtimeMs = limits.runtime === undefined ? null : (parseDuration(limits.runtime) ?? null);
+  if (runtimeMs === 0) report('limits', 'limits.runtime must be longer than 0');
+  for (const key of Object.keys(limits)) setKeys.add(`limits.${key}`);
+
+  const hardeningFields = asHardeningFields(fields.hardening);
+  for (const key of Object.keys(hardeningFields)) setKeys.add(`hardening.${key}`);
+  const logging = fields.logging ?? {};
+
+  return {
+    name,
+    description: fields.description ?? name,
+    command: fields.command as Argv,
+    precondition: fields.precondition ?? null,
+    onFailure: fields.onFailure ?? null,
+    schedule,
+    identity,
+    workingDirectory: fields.workingDirectory ?? null,
+    environment: Object.entries(fields.environment ?? {})
+      .map(([key, value]) => [key, String(value)] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    environmentFile: fields.environmentFile ?? null,
+    credentials: Object.entries(fields.credentials ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    limits: {
+      memoryBytes,
+      cpuPercent: limits.cpu === undefined ? null : Number(limits.cpu.slice(0, -1)),
+      nofile: limits.nofile ?? null,
+      nproc: limits.nproc ?? null,
+      runtimeMs,
+    },
+    nice: fields.nice ?? null,
+    hardening: hardeningOf(hardeningFields),
+    sandbox: fields.sandbox ?? 'none',
+    logging: {
+      dir: logging.dir ?? `/var/log/${name}`,
+      maxSizeBytes: logging.maxSize === undefined ? DEFAULT_LOG_MAX_SIZE : (parseSize(logging.maxSize) ?? DEFAULT_LOG_MAX_SIZE),
+      keep: logging.keep ?? DEFAULT_LOG_KEEP,
+      user: logging.user ?? null,
+    },
+    after: fields.after ?? [],
+    wants: fields.wants ?? [],
+    setKeys,
+  };
+}
+
+function scheduleOf(
+  fields: ServiceFields,
+  report: Report,
+  duration: (key: keyof ServiceFields, value: number | string | undefined) => number | null,
+): Schedule {
+  const periodic = fields.interval !== undefined || fields.calendar !== undefined;
+  if (fields.interval !== undefined && fields.calendar !== undefined) {
+    report('calendar', 'set either interval or calendar, not both');
+  }
+  if (!periodic) {
+    for (const key of ['randomizedDelay', 'onBoot', 'accuracy', 'persistent'] as const) {
+      if (fields[key] !== undefined) report(key, `${key} only applies to periodic jobs; add interval or calendar, or remove it`);
+    }
+    return {
+      kind: 'daemon',
+      restart: fields.restart ?? 'always',
+      restartDelayMs: duration('restartDelay', fields.restartDelay) ?? 1000,
+    };
+  }
+  for (const key of ['restart', 'restartDelay'] as const) {
+    if (fields[key] !== undefined) report(key, `${key} only applies to daemons; a periodic job simply runs again at its next time`);
+  }
+  const randomizedDelayMs = duration('randomizedDelay', fields.randomizedDelay) ?? 0;
+  const accuracyMs = duration('accuracy', fields.accuracy) ?? DEFAULT_ACCURACY_MS;
+  if (fields.calendar !== undefined) {
+    if (fields.onBoot !== undefined) report('onBoot', 'onBoot applies to interval jobs; a calendar job runs at its calendar times');
+    const parsed = parseCalendar(fields.calendar);
+    if (!parsed.ok) report('calendar', `invalid calendar expression: ${parsed.message}`);
+    return {
+      kind: 'calendar',
+      calendar: parsed.ok ? parsed.normalized : fields.calendar,
+      persistent: fields.persistent ?? true,
+      randomizedDelayMs,
+      accuracyMs,
+    };
+  }
+  if (fields.persistent !== undefined) report('persistent', 'persistent applies to calendar jobs (systemd Persistent=)');
+  const intervalMs = duration('interval', fields.interval) ?? 0;
+  if (intervalMs < 1000) report('interval', 'interval must be at least 1s');
+  return { kind: 'interval', intervalMs, onBootMs: duration('onBoot', fields.onBoot), randomizedDelayMs, accuracyMs };
+}
+
+function identityOf(fields: ServiceFields, report: Report): Identity {
+  if (fields.user !== undefined && fields.dynamicUser === true) {
+    report('dynamicUser', 'set either user or dynamicUser: true, not both');
+  }
+  for (const key of ['user', 'group'] as const) {
+    const value = fields[key];
+    if (value !== undefined && SHARED_NOBODY.has(value)) {
+      report(key, `"${value}" is shared by unrelated programs and systemd flags it as unsafe; use a dedicated user (created at install) or dynamicUser: true`);
+    }
+  }
+  if (fields.user === undefined && fields.dynamicUser === false) {
+    report('dynamicUser', 'dynamicUser: false needs `user:` (a dedicated system user, or root if it really must)');
+  }
+  if (fields.user !== undefined) {
+    return {
+      kind: 'user',
+      user: fields.user,
+      group: fields.group ?? null,
+      supplementaryGroups: fields.supplementaryGroups ?? [],
+    };
+  }
+  return { kind: 'dynamic' };
+}
+
+function hardeningOf(fields: HardeningFields): Hardening {
+  const raw = fields.systemd ?? {};
+  const section = (key: 'Unit' | 'Service' | 'Timer') =>
+    Object.entries(raw[key] ?? {}).map(
+      ([directive, value]) => [directive, (Array.isArray(value) ? value : [value]).map(directiveText)] as const,
+    );
+  return {
+    profile: fields.profile ?? 'strict',
+    network: fields.network ?? true,
+    writablePaths: fields.writablePaths ?? [],
+    readOnlyPaths: fields.readOnlyPaths ?? [],
+    capabilities: fields.capabilities ?? [],
+    syscalls: fields.syscalls ?? [],
+    devices: fields.devices ?? [],
+    rawSystemd: { Unit: section('Unit'), Service: section('Service'), Timer: section('Timer') },
+  };
+}
+
+/** systemd spells booleans yes/no. */
+function directiveText(value: string | number | boolean): string {
+  return typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
+}
