@@ -33,12 +33,18 @@ const schema = JSON.parse(readFileSync(join(root, 'schema', 'pvpn-gen.schema.jso
 const ajv = new Ajv2020.default({ ...AJV_OPTIONS, code: { source: true, esm: true, optimize: true } });
 for (const keyword of SCHEMA_ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: 'string' });
 let validatorCode = standaloneCode.default(ajv, ajv.compile(schema));
-// ajv's ESM output still calls require() for its runtime helpers; turn those into imports.
+// ajv's ESM output still calls require() for its runtime helpers; turn those into imports. How a default import
+// of a CommonJS module with __esModule looks differs between Node, esbuild and Vite, so take whichever is the function.
 const imports = [];
 validatorCode = validatorCode.replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)\.default/g, (_, module) => {
   const name = `__ajv_${module.split('/').pop()}`;
-  if (!imports.some((line) => line.includes(name))) imports.push(`import ${name} from "${module}.js";`);
-  return `${name}.default`;
+  if (!imports.some((line) => line.includes(`${name}_ns`))) {
+    imports.push(
+      `import * as ${name}_ns from "${module}.js";`,
+      `const ${name} = typeof ${name}_ns.default === "function" ? ${name}_ns.default : ${name}_ns.default.default;`,
+    );
+  }
+  return name;
 });
 validatorCode = validatorCode
   .replace(/^"use strict";/, '')

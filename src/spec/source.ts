@@ -125,9 +125,9 @@ function yamlMessage(code: string, message: string): string {
     case 'TAB_AS_INDENT':
       return 'a tab is used for indentation; YAML needs spaces';
     case 'BAD_INDENT':
-      return `${first}; check the indentation of this line`;
+      return `invalid YAML: ${first}; check the indentation of this line`;
     case 'TAG_RESOLVE_FAILED':
-      return `${first}; remove the !tag`;
+      return `invalid YAML: ${first}; remove the !tag`;
     default:
       return `invalid YAML: ${first}`;
   }
