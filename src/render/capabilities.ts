@@ -12,6 +12,8 @@ export interface Capability {
   readonly key: string;
   readonly systemd: readonly [Support, string];
   readonly runit: readonly [Support, string];
+  /** runit with `sandbox: bwrap`, where bubblewrap's namespaces can do more */
+  readonly runitSandboxed?: readonly [Support, string];
 }
 
 export const CAPABILITIES: readonly Capability[] = [
@@ -40,9 +42,24 @@ export const CAPABILITIES: readonly Capability[] = [
   { key: 'limits.runtime', systemd: ['exact', 'TimeoutStartSec= (jobs) / RuntimeMaxSec= (daemons)'], runit: ['exact', 'timeout(1)'] },
   { key: 'nice', systemd: ['exact', 'Nice='], runit: ['exact', 'chpst -n'] },
   { key: 'hardening.profile', systemd: ['exact', 'the directive table'], runit: ['approximate', 'user, umask 077 and rlimits; more with sandbox: bwrap'] },
-  { key: 'hardening.network', systemd: ['exact', 'RestrictAddressFamilies=, IPAddressDeny=, PrivateNetwork='], runit: ['none', 'only with sandbox: bwrap (--unshare-net)'] },
-  { key: 'hardening.writablePaths', systemd: ['exact', 'ReadWritePaths= / StateDirectory='], runit: ['n/a', 'everything the user may write stays writable; with bwrap: --bind'] },
-  { key: 'hardening.readOnlyPaths', systemd: ['exact', 'ReadOnlyPaths='], runit: ['none', 'no per-path protection without a mount namespace'] },
+  {
+    key: 'hardening.network',
+    systemd: ['exact', 'RestrictAddressFamilies=, IPAddressDeny=, PrivateNetwork='],
+    runit: ['none', 'only with sandbox: bwrap (--unshare-net)'],
+    runitSandboxed: ['exact', 'bwrap --unshare-net: a private loopback only (for loopback and false)'],
+  },
+  {
+    key: 'hardening.writablePaths',
+    systemd: ['exact', 'ReadWritePaths= / StateDirectory='],
+    runit: ['n/a', 'everything the user may write stays writable'],
+    runitSandboxed: ['exact', 'bwrap --bind on a read-only /'],
+  },
+  {
+    key: 'hardening.readOnlyPaths',
+    systemd: ['exact', 'ReadOnlyPaths='],
+    runit: ['none', 'no per-path protection without a mount namespace'],
+    runitSandboxed: ['exact', 'bwrap: all of / is read-only except writablePaths'],
+  },
   { key: 'hardening.capabilities', systemd: ['exact', 'CapabilityBoundingSet=, AmbientCapabilities='], runit: ['none', 'chpst cannot hand capabilities to a user'] },
   { key: 'hardening.syscalls', systemd: ['exact', 'SystemCallFilter='], runit: ['none', 'no seccomp filter'] },
   { key: 'hardening.devices', systemd: ['exact', 'DeviceAllow='], runit: ['n/a', 'device files keep their own permissions'] },
@@ -55,13 +72,17 @@ export const CAPABILITIES: readonly Capability[] = [
   { key: 'wants', systemd: ['exact', 'Wants='], runit: ['none', 'no dependencies between runit services'] },
 ];
 
-/** Warnings for the settings a service sets that `target` cannot express exactly. */
-export function capabilityGaps(setKeys: ReadonlySet<string>, target: TargetName): Array<{ key: string; support: Support; how: string }> {
+/** The settings a service sets that `target` cannot express exactly (each becomes a warning). */
+export function capabilityGaps(
+  service: { readonly setKeys: ReadonlySet<string>; readonly sandbox: string },
+  target: TargetName,
+): Array<{ key: string; support: Support; how: string }> {
   const gaps: Array<{ key: string; support: Support; how: string }> = [];
   for (const capability of CAPABILITIES) {
-    const [support, how] = capability[target];
+    const sandboxed = target === 'runit' && service.sandbox === 'bwrap' ? capability.runitSandboxed : undefined;
+    const [support, how] = sandboxed ?? capability[target];
     if (support !== 'approximate' && support !== 'none') continue;
-    if (setKeys.has(capability.key)) gaps.push({ key: capability.key, support, how });
+    if (service.setKeys.has(capability.key)) gaps.push({ key: capability.key, support, how });
   }
   return gaps;
 }

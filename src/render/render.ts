@@ -48,7 +48,7 @@ export function renderSpec(model: SpecModel, options: RenderOptions): Rendered {
   const entries: DesiredEntry[] = [];
   const services: ServiceHandle[] = [];
   for (const service of selectServices(model, options.services)) {
-    for (const gap of capabilityGaps(service.setKeys, options.target)) {
+    for (const gap of capabilityGaps(service, options.target)) {
       problems.push({
         severity: options.strict ? 'error' : 'warning',
         file: model.specName,
