@@ -106,8 +106,7 @@ function finishView(service: ServiceModel, model: SpecModel) {
     header: generatedHeader(model.specName),
     name: service.name,
     onFailure: service.onFailure !== null,
-    restartNever: restart === 'no',
-    restartOnFailure: restart === 'on-failure',
+    restart,
     // runsv waits 1 s by itself before a restart
     restartDelay: delayMs > 1000 ? toSeconds(delayMs - 1000) : null,
   };

@@ -1,0 +1,85 @@
+/**
+ * The real tools check every rendered fixture: `systemd-analyze verify` (stub executables under --root, no output
+ * allowed: warnings count), `systemd-analyze calendar` for calendar schedules, and `shellcheck -s sh` plus
+ * `dash -n` on every runit script. A missing tool fails the test (see test/support/tools.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { compileSpec } from '../../src/spec/compile.js';
+import { readFileSync } from 'node:fs';
+import type { Rendered } from '../../src/render/types.js';
+import { FIXTURES } from '../support/paths.js';
+import { requireTool } from '../support/tools.js';
+import { FIXTURE_NAMES, VARIANTS, renderFixture } from '../support/fixtures.js';
+
+/** Writes the rendered tree under a fresh root, with a stub for every program the units name. */
+export function stageForVerify(rendered: Rendered, programs: readonly string[]): string {
+  const root = mkdtempSync(join(tmpdir(), 'pvpn-verify-'));
+  for (const e of rendered.entries) {
+    if (e.kind !== 'file') continue;
+    mkdirSync(dirname(root + e.path), { recursive: true });
+    writeFileSync(root + e.path, e.content, { mode: e.mode });
+  }
+  for (const program of programs) {
+    mkdirSync(dirname(root + program), { recursive: true });
+    writeFileSync(root + program, '#!/bin/sh\nexit 0\n');
+    chmodSync(root + program, 0o755);
+  }
+  return root;
+}
+
+export function verifyUnits(root: string, rendered: Rendered): { status: number | null; output: string } {
+  const units = rendered.entries.filter((e) => e.kind === 'file').map((e) => root + e.path);
+  const result = spawnSync(requireTool('systemd-analyze'), ['verify', '--man=no', '--recursive-errors=no', `--root=${root}`, ...units], {
+    encoding: 'utf8',
+    env: { ...process.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_PAGER: '' },
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+function programsOf(name: string): string[] {
+  const file = `${FIXTURES}/${name}.yaml`;
+  const model = compileSpec(readFileSync(file, 'utf8'), file);
+  return model.services.flatMap((s) => [s.command[0], s.precondition?.[0], s.onFailure?.[0]]).filter((p): p is string => p !== undefined);
+}
+
+describe.each(FIXTURE_NAMES)('fixture %s', (name) => {
+  test('systemd-analyze verify accepts every unit, with no warnings', () => {
+    const rendered = renderFixture(name, 'systemd');
+    const result = verifyUnits(stageForVerify(rendered, programsOf(name)), rendered);
+    expect(result.output).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  test('systemd-analyze calendar accepts every calendar schedule', () => {
+    const file = `${FIXTURES}/${name}.yaml`;
+    for (const service of compileSpec(readFileSync(file, 'utf8'), file).services) {
+      if (service.schedule.kind !== 'calendar') continue;
+      const result = spawnSync(requireTool('systemd-analyze'), ['calendar', service.schedule.calendar], { encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toContain(`Normalized form: ${service.schedule.calendar}`);
+    }
+  });
+
+  test.each(VARIANTS.filter(([, target]) => target === 'runit'))('%s: shellcheck -s sh and dash -n pass on every script', (_v, target, layout) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pvpn-sh-'));
+    const scripts = renderFixture(name, target, layout).entries.flatMap((e, i) => {
+      if (e.kind !== 'file') return [];
+      const path = `${dir}/${i}-${e.path.replaceAll('/', '_')}`;
+      writeFileSync(path, e.content, { mode: e.mode });
+      return [path];
+    });
+    expect(scripts.length).toBeGreaterThanOrEqual(2);
+    const shellcheck = spawnSync(requireTool('shellcheck'), ['-s', 'sh', '--severity=style', ...scripts], { encoding: 'utf8' });
+    expect(shellcheck.stdout + shellcheck.stderr).toBe('');
+    expect(shellcheck.status).toBe(0);
+    for (const script of scripts) {
+      const dash = spawnSync(requireTool('dash'), ['-n', script], { encoding: 'utf8' });
+      expect(dash.stderr, script).toBe('');
+      expect(dash.status, script).toBe(0);
+    }
+  });
+});
