@@ -21,6 +21,9 @@ import {
   constants,
   lchownSync,
   chmodSync,
+  ftruncateSync,
+  linkSync,
+  rmSync,
 } from 'node:fs';
 
 export interface WritePort {
@@ -38,6 +41,10 @@ export interface WritePort {
   fsyncDir(path: string): void;
   chmod(path: string, mode: number): void;
   chown(path: string, uid: number, gid: number): void;
+  /** a second name for a file (backups: the old file stays complete at all times) */
+  link(existing: string, newPath: string): void;
+  /** delete a directory tree that runsv created (supervise/); never used on anything pvpn-gen did not create */
+  removeTree(path: string): void;
 }
 
 /**
@@ -105,7 +112,26 @@ export const realWritePort: WritePort = {
     step();
     lchownSync(path, uid, gid);
   },
+  link(existing, newPath) {
+    step();
+    linkSync(existing, newPath);
+  },
+  removeTree(path) {
+    step();
+    rmSync(path, { recursive: true, force: true });
+  },
 };
+
+/** The lock file: opened (created if needed) for flock, never following a symlink an attacker may have put there. */
+export function openLockFile(path: string): number {
+  return openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+}
+
+/** Replace the whole content of an open file (the lock holder's pid). */
+export function rewriteOpenFile(fd: number, text: string): void {
+  ftruncateSync(fd, 0);
+  writeSync(fd, text, 0);
+}
 
 /** --dry-run: the same calls, recorded and not carried out. */
 export function recordingWritePort(log: string[]): WritePort {
@@ -119,5 +145,7 @@ export function recordingWritePort(log: string[]): WritePort {
     fsyncDir: () => undefined,
     chmod: (path, mode) => void log.push(`chmod ${mode.toString(8)} ${path}`),
     chown: (path, uid, gid) => void log.push(`chown ${uid}:${gid} ${path}`),
+    link: (existing, newPath) => void log.push(`link ${existing} ${newPath}`),
+    removeTree: (path) => void log.push(`remove-tree ${path}`),
   };
 }

@@ -9,13 +9,21 @@ import { VERSION } from '../version.js';
 import { processIo, type GlobalOptions, type Io } from './io.js';
 
 type Action = (options: Record<string, unknown>, io: Io, args: string[]) => Promise<number>;
+/** A command module; `errorExitCode` replaces the usual codes for errors (diff exits 2 on any error, like diff(1)). */
+interface CommandModule {
+  run: Action;
+  errorExitCode?: number;
+}
 
 /** Lazily imported command modules: `run(options, io, args)` returns the exit code. */
-const COMMANDS: Record<string, () => Promise<{ run: Action }>> = {
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   validate: () => import('./commands/validate.js'),
   render: () => import('./commands/render.js'),
   schema: () => import('./commands/schema.js'),
   init: () => import('./commands/init.js'),
+  diff: () => import('./commands/diff.js'),
+  install: () => import('./commands/install.js'),
+  uninstall: () => import('./commands/uninstall.js'),
 };
 
 const targetOption = () => new Option('-t, --target <target>', 'systemd or runit').choices(['systemd', 'runit']);
@@ -39,8 +47,14 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     async function (this: Command, ...positional: unknown[]) {
       const args = positional.filter((p): p is string | string[] => typeof p === 'string' || Array.isArray(p)).flat();
       const options = { ...program.opts<GlobalOptions>(), ...this.opts() };
-      const command = await (COMMANDS[name] as () => Promise<{ run: Action }>)();
-      setExit(await command.run(options, io, args));
+      const command = await (COMMANDS[name] as () => Promise<CommandModule>)();
+      try {
+        setExit(await command.run(options, io, args));
+      } catch (error) {
+        if (command.errorExitCode === undefined) throw error;
+        reportError(error, io, Boolean(options.verbose));
+        setExit(command.errorExitCode);
+      }
     };
 
   program.command('validate').description('check the spec; exit 1 with every problem if it is invalid').addOption(targetOption()).action(action('validate'));
@@ -59,6 +73,40 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('write a commented starter spec (pvpn-gen.yaml, or the --spec path)')
     .option('-f, --force', 'replace an existing file')
     .action(action('init'));
+  const rootOption = () => new Option('--root <dir>', 'work on a staging root (as DESTDIR): files, manifest and enable links under DIR, nothing started');
+  const planTarget = () => new Option('-t, --target <target>', 'systemd, runit, or auto (detect)').choices(['systemd', 'runit', 'auto']);
+  program
+    .command('diff')
+    .description('show what install would change, as a unified diff; exit 0 if nothing, 1 if something, 2 on error')
+    .addOption(planTarget())
+    .addOption(layoutOption())
+    .addOption(rootOption())
+    .addOption(serviceOption())
+    .option('-f, --force', 'plan as install --force would')
+    .action(action('diff'));
+  const applyOptions = (command: Command) =>
+    command
+      .addOption(rootOption())
+      .option('-y, --yes', 'do not ask (required when not on a terminal)')
+      .option('-n, --dry-run', 'show the diff and the steps, write nothing')
+      .option('-f, --force', 'take over foreign or changed files, keeping backups')
+      .option('--lock-wait <seconds>', 'how long to wait for another pvpn-gen run (default 30)');
+  applyOptions(
+    program
+      .command('install')
+      .description('install, enable and start the services (sudo); atomic, journaled, recorded in a manifest')
+      .addOption(planTarget())
+      .addOption(layoutOption())
+      .addOption(serviceOption())
+      .option('--no-start', 'install and enable, but do not start or restart anything'),
+  ).action(action('install'));
+  applyOptions(
+    program
+      .command('uninstall')
+      .description('stop, disable and remove what install recorded (all services, or the ones named)')
+      .argument('[name...]', 'services to remove (default: all of the project)')
+      .option('--project <name>', 'which installed project (default: the spec\'s, or the only one)'),
+  ).action(action('uninstall'));
   return program;
 }
 

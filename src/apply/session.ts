@@ -1,0 +1,141 @@
+/**
+ * The steps install, uninstall and diff share: where (live system or a staging --root), which target, the plan
+ * against what is installed, and applying it under the lock. The CLI commands are thin wrappers around these.
+ */
+import { lstatSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { OperationError, UsageError } from '../errors.js';
+import { decide, readFacts } from '../control/detect.js';
+import { buildPlan, buildRemovalPlan, type PlanWithDirectories } from '../plan/build.js';
+import { sha256 } from '../plan/hash.js';
+import { readManifests, readStates } from '../plan/read-installed.js';
+import { lockPathOf } from '../plan/state-paths.js';
+import type { Manifest } from '../plan/types.js';
+import type { Rendered, RunitLayoutName, TargetName } from '../render/types.js';
+import type { LoadedSpec } from '../spec/load.js';
+import { VERSION } from '../version.js';
+import type { WritePort } from './fs-write.js';
+import { acquireLock, type HeldLock } from './lock.js';
+import { describeRecovery, pendingJournal, recover } from './recover.js';
+import { ensureStateDir, removeStateIfUnused } from './state.js';
+import { runTransaction } from './transaction.js';
+
+/** Where changes go: the live system (root '') or a staging directory, as DESTDIR is for packages. */
+export interface Site {
+  readonly root: string;
+  readonly live: boolean;
+}
+
+export function resolveSite(rootOption: string | undefined, cwd: string): Site {
+  if (rootOption === undefined) return { root: '', live: true };
+  const root = resolve(cwd, rootOption);
+  let stat;
+  try {
+    stat = lstatSync(root);
+  } catch {
+    throw new OperationError(`--root ${rootOption}: no such directory; create it first`);
+  }
+  if (!stat.isDirectory()) throw new OperationError(`--root ${rootOption}: not a directory`);
+  return { root: root === '/' ? '' : root, live: root === '/' };
+}
+
+/** --target T, or what the manifest recorded, or (auto) what runs here. */
+export function resolveTarget(
+  site: Site,
+  option: { target?: string | undefined; layout?: string | undefined },
+  manifest: Manifest | null,
+): { target: TargetName; layout: RunitLayoutName | undefined } {
+  const wanted = option.target === 'auto' ? undefined : (option.target as TargetName | undefined);
+  if (wanted) return { target: wanted, layout: option.layout as RunitLayoutName | undefined };
+  if (manifest) return { target: manifest.target, layout: (option.layout as RunitLayoutName | undefined) ?? manifest.layout ?? undefined };
+  const detection = decide(readFacts(site.root, site.live));
+  if (!detection.ok) {
+    throw new UsageError(`cannot tell the init system${site.live ? '' : ` under ${site.root}`}: ${detection.reasons.join('; ')}; pass --target systemd or --target runit`);
+  }
+  return { target: detection.target, layout: (option.layout as RunitLayoutName | undefined) ?? detection.layout ?? undefined };
+}
+
+export interface InstallPlanContext {
+  readonly plan: PlanWithDirectories;
+  readonly previous: Manifest | null;
+}
+
+export function manifestsAt(site: Site): Map<string, Manifest> {
+  return readManifests(site.root);
+}
+
+function ownedElsewhere(manifests: ReadonlyMap<string, Manifest>, project: string): Map<string, string> {
+  const owned = new Map<string, string>();
+  for (const [name, manifest] of manifests) if (name !== project) for (const e of manifest.entries) owned.set(e.path, name);
+  return owned;
+}
+
+export function planInstall(
+  site: Site,
+  spec: LoadedSpec,
+  rendered: Rendered,
+  options: { scope: ReadonlySet<string> | null; force: boolean },
+): InstallPlanContext {
+  const manifests = manifestsAt(site);
+  const project = spec.model.project;
+  const previous = manifests.get(project) ?? null;
+  if (previous && previous.target !== rendered.target) {
+    throw new OperationError(
+      `project "${project}" is installed for ${previous.target}; uninstall it first to switch to ${rendered.target}`,
+    );
+  }
+  const paths = [...rendered.entries.map((e) => e.path), ...(previous?.entries ?? []).map((e) => e.path)];
+  const plan = buildPlan({
+    rendered,
+    installed: readStates(site.root, paths),
+    manifest: previous,
+    ownedElsewhere: ownedElsewhere(manifests, project),
+    scope: options.scope,
+    force: options.force,
+    project,
+    spec: { path: spec.path, sha256: sha256(spec.text) },
+    tool: `pvpn-gen ${VERSION}`,
+  });
+  return { plan, previous };
+}
+
+export function planUninstall(site: Site, manifest: Manifest, options: { scope: ReadonlySet<string> | null; force: boolean }): InstallPlanContext {
+  const plan = buildRemovalPlan({ manifest, installed: readStates(site.root, manifest.entries.map((e) => e.path)), scope: options.scope, force: options.force });
+  return { plan, previous: manifest };
+}
+
+/** Takes the lock (creating the state directory), finishing whatever a killed run left. */
+export async function lockSite(
+  site: Site,
+  port: WritePort,
+  options: { waitSeconds: number; onWait?: (holder: string) => void; onRecovered?: (message: string) => void },
+): Promise<HeldLock> {
+  ensureStateDir(site.root, port);
+  const lock = await acquireLock(lockPathOf(site.root), options);
+  try {
+    const recovery = recover(site.root, port);
+    if (recovery) options.onRecovered?.(describeRecovery(recovery));
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  return lock;
+}
+
+export { pendingJournal };
+
+export function applyPlan(
+  site: Site,
+  context: InstallPlanContext,
+  port: WritePort,
+  summary: string,
+  onPhase?: (phase: 'prepare' | 'commit' | 'finish') => void,
+): { warnings: string[] } {
+  const txid = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
+  return runTransaction({ root: site.root, plan: context.plan, previous: context.previous, port, txid, summary, ...(onPhase ? { onPhase } : {}) });
+}
+
+/** After the last project's uninstall: the state directory goes too (with the lock file, released). */
+export function cleanupState(site: Site, port: WritePort, lock: HeldLock): void {
+  removeStateIfUnused(site.root, port, lock);
+}

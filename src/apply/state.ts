@@ -1,0 +1,46 @@
+/**
+ * pvpn-gen's own state under <root>/var/lib/pvpn-gen: manifests/<project>.json, journal.json, lock, and
+ * created-directories.json, which lists the directories pvpn-gen made for all this, so that uninstalling the last
+ * project leaves the root exactly as it was.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createdListOf, journalPathOf, manifestsDirOf } from '../plan/state-paths.js';
+import { atomicWriteFile, ensureDirectory } from './atomic.js';
+import type { WritePort } from './fs-write.js';
+import type { HeldLock } from './lock.js';
+import { exists } from './transaction.js';
+
+/** Creates the state directory (and records which directories that took) if it is not there yet. */
+export function ensureStateDir(root: string, port: WritePort): void {
+  const manifests = manifestsDirOf(root);
+  if (exists(manifests)) return;
+  const created = ensureDirectory(port, manifests);
+  if (created.length > 0) atomicWriteFile(port, createdListOf(root), JSON.stringify(created) + '\n', 0o644);
+}
+
+/**
+ * After the last project is uninstalled: the state directory and every directory made for it go, so the root is
+ * as it was before the first install. Runs while holding the lock; the lock file goes just before its directory
+ * (unlinking a held lock is safe: see acquireLock).
+ */
+export function removeStateIfUnused(root: string, port: WritePort, lock: HeldLock): void {
+  const manifests = manifestsDirOf(root);
+  if (!exists(manifests) || readdirSync(manifests).length > 0 || exists(journalPathOf(root))) return;
+  let created: string[];
+  try {
+    created = JSON.parse(readFileSync(createdListOf(root), 'utf8')) as string[];
+  } catch {
+    return; // the state directory was there before pvpn-gen: leave it
+  }
+  port.unlink(createdListOf(root));
+  lock.release({ remove: true });
+  for (const dir of [...created].sort((a, b) => b.length - a.length)) {
+    try {
+      port.rmdir(dir);
+      port.fsyncDir(dirname(dir));
+    } catch {
+      // something else lives there now: leave it
+    }
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * Applying a plan: all of it or none of it, even if the process is killed at any instant.
+ *
+ *   1. journal "prepared" (the ops, with the temp name of every file)
+ *   2. new directories, then every file and link as a temp in its own target directory (mode first, data, fsync)
+ *   3. journal "committed"
+ *   4. the ops in order: renames over the targets (a runit service's files before its enable link), removals
+ *      (enable links first), runsv state, empty directories, the manifest last
+ *   5. journal removed
+ * A crash before 3 is rolled back by the next run, after 3 rolled forward (see journal.ts and recover.ts).
+ */
+import { lstatSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { backupPathOf } from '../plan/build.js';
+import { serialiseManifest } from '../plan/manifest.js';
+import type { PlanWithDirectories } from '../plan/build.js';
+import type { Manifest } from '../plan/types.js';
+import type { ServiceHandle } from '../render/types.js';
+import type { WritePort } from './fs-write.js';
+import { serialiseJournal, type Journal, type JournalOp } from './journal.js';
+import { journalPathOf, manifestFileOf } from '../plan/state-paths.js';
+
+export interface TransactionInput {
+  readonly root: string;
+  readonly plan: PlanWithDirectories;
+  /** the manifest before this transaction (its runit services' supervise/ directories go with them) */
+  readonly previous: Manifest | null;
+  readonly port: WritePort;
+  readonly txid: string;
+  readonly summary: string;
+  /** told when each phase starts, for the task list */
+  readonly onPhase?: (phase: 'prepare' | 'commit' | 'finish') => void;
+}
+
+/** What prepare writes for each put: the content of a temp file or the target of a temp link. */
+type TempContent = { readonly kind: 'file'; readonly content: string; readonly mode: number } | { readonly kind: 'symlink'; readonly target: string };
+
+export function tempName(path: string, txid: string): string {
+  const slash = path.lastIndexOf('/');
+  return `${path.slice(0, slash)}/.${path.slice(slash + 1)}.pvpn-gen-${txid}`;
+}
+
+export function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The journal ops and the temp contents for a plan, in commit order. */
+export function buildOps(input: Pick<TransactionInput, 'root' | 'plan' | 'previous' | 'txid'>): { ops: JournalOp[]; temps: Map<string, TempContent> } {
+  const { root, plan, txid } = input;
+  const full = (path: string) => root + path;
+  const temps = new Map<string, TempContent>();
+  const ops: JournalOp[] = plan.createDirectories.map((path) => ({ op: 'mkdir', path: full(path), mode: 0o755 }));
+
+  const writes = plan.changes.filter((c) => c.kind === 'create' || c.kind === 'update');
+  const put = (path: string, content: TempContent) => {
+    const temp = tempName(full(path), txid);
+    temps.set(temp, content);
+    return { op: 'put', path: full(path), temp } as const;
+  };
+
+  // runit: an enabled service whose files change is disabled for the moment its files are mixed, so that runsv
+  // never starts a new run with an old log/run (or the reverse); the later put of its link enables it again.
+  const runitServices = plan.manifest.services.filter((s): s is Extract<ServiceHandle, { target: 'runit' }> => s.target === 'runit');
+  const relinks: JournalOp[] = [];
+  const linkPuts: JournalOp[] = [];
+  for (const service of runitServices) {
+    const filesChange = writes.some((c) => c.entry.kind === 'file' && c.path.startsWith(`${service.serviceDir}/`));
+    const linkWritten = writes.some((c) => c.path === service.enableLink);
+    const linkOnDisk = plan.changes.some((c) => c.path === service.enableLink && c.kind === 'unchanged');
+    if (filesChange && !linkWritten && linkOnDisk) {
+      const op = put(service.enableLink, { kind: 'symlink', target: service.serviceDir });
+      relinks.push({ op: 'disable', path: full(service.enableLink), untilTemp: op.temp });
+      linkPuts.push(op);
+    }
+  }
+  ops.push(...relinks);
+
+  for (const change of writes) {
+    if (change.entry.kind !== 'file') continue;
+    const op = put(change.path, { kind: 'file', content: change.entry.content, mode: change.entry.mode });
+    if (change.kind === 'update' && change.backup) ops.push({ op: 'backup', path: full(change.path), backup: full(backupPathOf(change.path)), untilTemp: op.temp });
+    ops.push(op);
+  }
+  for (const change of writes) {
+    if (change.entry.kind !== 'symlink') continue;
+    const op = put(change.path, { kind: 'symlink', target: change.entry.target });
+    if (change.kind === 'update' && change.backup) ops.push({ op: 'backup', path: full(change.path), backup: full(backupPathOf(change.path)), untilTemp: op.temp });
+    linkPuts.push(op);
+  }
+  ops.push(...linkPuts);
+
+  // Removals: links (the disabling) first, then files; a file --force took over goes back to its backup.
+  const removals = plan.changes.filter((c) => c.kind === 'remove');
+  const backups = new Map((input.previous?.backups ?? []).map((b) => [b.path, b.backup]));
+  const removalOps = (links: boolean) =>
+    removals
+      .filter((c) => c.before.kind !== 'missing' && (c.recorded.kind === 'symlink') === links)
+      .flatMap((c): JournalOp[] => {
+        const backup = backups.get(c.path);
+        if (backup) return [{ op: 'restore', path: full(c.path), backup: full(backup) }];
+        if (c.backup) return [{ op: 'backup', path: full(c.path), backup: full(backupPathOf(c.path)), untilTemp: '' }, { op: 'unlink', path: full(c.path) }];
+        return [{ op: 'unlink', path: full(c.path) }];
+      });
+  ops.push(...removalOps(true), ...removalOps(false));
+
+  const remaining = new Set(plan.manifest.services.map((s) => s.name));
+  for (const service of input.previous?.services ?? []) {
+    if (service.target !== 'runit' || remaining.has(service.name)) continue;
+    ops.push({ op: 'remove-tree', path: full(`${service.serviceDir}/log/supervise`) }, { op: 'remove-tree', path: full(`${service.serviceDir}/supervise`) });
+  }
+  ops.push(...plan.removeDirectories.map((path): JournalOp => ({ op: 'rmdir', path: full(path) })));
+
+  // The manifest goes last: until it is replaced, the old one still describes what may be undone.
+  const manifestPath = manifestFileOf(root, plan.manifest.project);
+  if (plan.manifest.entries.length > 0) {
+    const temp = tempName(manifestPath, txid);
+    temps.set(temp, { kind: 'file', content: serialiseManifest(plan.manifest), mode: 0o644 });
+    ops.push({ op: 'put', path: manifestPath, temp });
+  } else {
+    ops.push({ op: 'unlink', path: manifestPath });
+  }
+  return { ops, temps };
+}
+
+function writeJournal(port: WritePort, root: string, journal: Journal): void {
+  const path = journalPathOf(root);
+  const temp = tempName(path, `${journal.txid}-${journal.state}`);
+  port.writeNew(temp, serialiseJournal(journal), 0o600);
+  port.rename(temp, path);
+  port.fsyncDir(dirname(path));
+}
+
+export function runTransaction(input: TransactionInput): { warnings: string[] } {
+  const { port, root, txid } = input;
+  const { ops, temps } = buildOps(input);
+  const journal: Journal = { format: 1, txid, state: 'prepared', summary: input.summary, ops };
+
+  input.onPhase?.('prepare');
+  writeJournal(port, root, journal);
+  for (const op of ops) {
+    if (op.op !== 'mkdir') continue;
+    port.mkdir(op.path, op.mode);
+    port.fsyncDir(dirname(op.path));
+  }
+  const tempDirs = new Set<string>();
+  for (const [temp, content] of temps) {
+    if (content.kind === 'file') port.writeNew(temp, content.content, content.mode);
+    else port.symlinkNew(temp, content.target);
+    tempDirs.add(dirname(temp));
+  }
+  for (const dir of tempDirs) port.fsyncDir(dir);
+
+  writeJournal(port, root, { ...journal, state: 'committed' });
+  input.onPhase?.('commit');
+  const warnings = commitOps(port, ops);
+  input.onPhase?.('finish');
+  port.unlink(journalPathOf(root));
+  port.fsyncDir(dirname(journalPathOf(root)));
+  return { warnings };
+}
+
+/** Carries out the ops of a committed journal. Idempotent: each step checks whether it is still to be done. */
+export function commitOps(port: WritePort, ops: readonly JournalOp[]): string[] {
+  const warnings: string[] = [];
+  const touched = new Set<string>();
+  for (const op of ops) {
+    switch (op.op) {
+      case 'mkdir':
+        break;
+      case 'put':
+        if (exists(op.temp)) port.rename(op.temp, op.path);
+        touched.add(dirname(op.path));
+        break;
+      case 'disable':
+        if (exists(op.untilTemp) && exists(op.path)) port.unlink(op.path);
+        touched.add(dirname(op.path));
+        break;
+      case 'backup':
+        if ((op.untilTemp === '' || exists(op.untilTemp)) && exists(op.path) && !exists(op.backup)) port.link(op.path, op.backup);
+        touched.add(dirname(op.path));
+        break;
+      case 'restore':
+        if (exists(op.backup)) port.rename(op.backup, op.path);
+        touched.add(dirname(op.path));
+        break;
+      case 'unlink':
+        if (exists(op.path)) port.unlink(op.path);
+        touched.add(dirname(op.path));
+        break;
+      case 'remove-tree':
+        if (exists(op.path)) port.removeTree(op.path);
+        break;
+      case 'rmdir':
+        if (!exists(op.path)) break;
+        try {
+          port.rmdir(op.path);
+          touched.add(dirname(op.path));
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+          warnings.push(`${op.path} was left in place: it holds files pvpn-gen did not write`);
+        }
+        break;
+    }
+  }
+  for (const dir of touched) if (exists(dir)) port.fsyncDir(dir);
+  return warnings;
+}
+
+/** Undoes a prepared (not committed) journal: temps and the directories it created go. */
+export function rollbackOps(port: WritePort, ops: readonly JournalOp[]): void {
+  for (const op of ops) if (op.op === 'put' && exists(op.temp)) port.unlink(op.temp);
+  for (const op of [...ops].reverse()) {
+    if (op.op !== 'mkdir' || !exists(op.path)) continue;
+    try {
+      port.rmdir(op.path);
+    } catch {
+      // not empty: something else was put there meanwhile; leave it
+    }
+  }
+}

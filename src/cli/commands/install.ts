@@ -1,0 +1,29 @@
+/**
+ * `sudo pvpn-gen install`: validate -> render -> plan -> show the diff -> confirm -> apply atomically -> record ->
+ * enable and start. With --root DIR everything lands under DIR (files, manifest, enable links) and nothing starts.
+ */
+import { manifestsAt, planInstall, resolveSite, resolveTarget } from '../../apply/session.js';
+import { applyFlow, recoverFirst } from '../apply-flow.js';
+import { layoutOf, loadFromOptions, renderLoaded, servicesOf } from '../common.js';
+import type { Io } from '../io.js';
+import type { PlanOptions } from './diff.js';
+
+export interface InstallOptions extends PlanOptions {
+  readonly yes?: boolean;
+  readonly dryRun?: boolean;
+  readonly start?: boolean;
+  readonly lockWait?: string;
+}
+
+export async function run(options: InstallOptions & Record<string, unknown>, io: Io): Promise<number> {
+  const site = resolveSite(options.root, io.cwd);
+  const spec = await loadFromOptions(options, io);
+  const flow = { ...options, verb: 'install' as const, lockWait: options.lockWait === undefined ? 30 : Number(options.lockWait) };
+  await recoverFirst(site, io, flow);
+  const previous = manifestsAt(site).get(spec.model.project) ?? null;
+  const { target, layout } = resolveTarget(site, options, previous);
+  layoutOf({ layout }, target);
+  const rendered = renderLoaded(spec, { target, layout, services: servicesOf(options), strict: options.strict }, io);
+  const scope = servicesOf(options) ? new Set(rendered.services.map((s) => s.name)) : null;
+  return applyFlow(site, io, flow, () => planInstall(site, spec, rendered, { scope, force: Boolean(options.force) }));
+}

@@ -1,0 +1,51 @@
+/**
+ * `sudo pvpn-gen uninstall [NAME...]`: stop and disable, then remove exactly what the manifest recorded (and runsv's
+ * supervise/ directories inside it); files an admin changed since are refused unless --force. Needs no spec: the
+ * manifest says what was installed.
+ */
+import { manifestsAt, planUninstall, resolveSite } from '../../apply/session.js';
+import { OperationError, UsageError } from '../../errors.js';
+import { loadSpec } from '../../spec/load.js';
+import { applyFlow, recoverFirst } from '../apply-flow.js';
+import { servicesOf } from '../common.js';
+import type { Io } from '../io.js';
+import type { InstallOptions } from './install.js';
+
+export async function run(options: InstallOptions & { project?: string } & Record<string, unknown>, io: Io, args: string[]): Promise<number> {
+  const site = resolveSite(options.root, io.cwd);
+  const flow = { ...options, verb: 'uninstall' as const, lockWait: options.lockWait === undefined ? 30 : Number(options.lockWait) };
+  await recoverFirst(site, io, flow);
+  const project = await projectOf(options, io, [...manifestsAt(site).keys()]);
+  if (project === null) {
+    io.stdout.write('nothing is installed: nothing to uninstall\n');
+    return 0;
+  }
+  const names = servicesOf(options, args);
+  const manifest = manifestsAt(site).get(project);
+  if (!manifest) {
+    io.stdout.write(`project "${project}" is not installed: nothing to uninstall\n`);
+    return 0;
+  }
+  const installed = manifest.services.map((s) => s.name);
+  const unknown = (names ?? []).filter((n) => !installed.includes(n));
+  if (unknown.length > 0) throw new OperationError(`not installed: ${unknown.join(', ')}; installed services of project "${project}": ${installed.join(', ')}`);
+  return applyFlow(site, io, flow, () => {
+    const current = manifestsAt(site).get(project);
+    if (!current) throw new OperationError(`project "${project}" was uninstalled meanwhile`);
+    return planUninstall(site, current, { scope: names ? new Set(names) : null, force: Boolean(options.force) });
+  });
+}
+
+/** --project, else the spec's project (if a spec is given or found), else the only installed project. */
+async function projectOf(options: InstallOptions & { project?: string }, io: Io, installed: string[]): Promise<string | null> {
+  if (options.project) return options.project;
+  if (options.spec) return (await loadSpec({ spec: options.spec, cwd: io.cwd, allowCode: options.allowCodeConfig })).model.project;
+  try {
+    return (await loadSpec({ cwd: io.cwd, allowCode: options.allowCodeConfig })).model.project;
+  } catch {
+    // no spec around: the manifests decide
+  }
+  if (installed.length === 0) return null;
+  if (installed.length === 1) return installed[0] ?? null;
+  throw new UsageError(`several projects are installed (${installed.join(', ')}); choose one with --project NAME`);
+}

@@ -1,0 +1,43 @@
+/** Terminal presentation: colour for diffs, the yes/no prompt, and which listr2 renderer fits the environment. */
+import type { Io } from './io.js';
+
+export function useColour(io: Io): boolean {
+  return Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
+}
+
+const COLOURS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^(\+\+\+|---) /, '1'],
+  [/^\+/, '32'],
+  [/^-/, '31'],
+  [/^@@/, '36'],
+  [/^(diff |new file|deleted file|old mode|new mode)/, '1'],
+  [/^(conflicts:|  \/.*: )/, '33'],
+];
+
+export function colourDiff(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const match = COLOURS.find(([pattern]) => pattern.test(line));
+      return match ? `\u001b[${match[1]}m${line}\u001b[0m` : line;
+    })
+    .join('\n');
+}
+
+/** listr2: nothing in tests, plain lines in CI or when not a terminal, the live task list otherwise. */
+export function rendererFor(io: Io): 'silent' | 'simple' | 'default' {
+  if (io.env.VITEST || io.env.PVPN_GEN_RENDERER === 'silent') return 'silent';
+  if (!io.stdout.isTTY || io.env.CI) return 'simple';
+  return 'default';
+}
+
+export async function confirm(io: Io, question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: io.stdin ?? process.stdin, output: io.stderr as NodeJS.WritableStream });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}

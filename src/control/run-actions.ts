@@ -1,0 +1,88 @@
+/** Carries out a plan's actions on the live system: systemctl, sv, and waiting for runsv. */
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { basename } from 'node:path';
+import { OperationError } from '../errors.js';
+import { describeAction } from '../plan/actions.js';
+import type { Action } from '../plan/types.js';
+import { runProcess } from './exec.js';
+
+export interface ActionOptions {
+  /** how long to wait for runsv to start or stop a service */
+  readonly waitMs?: number;
+  /** a failure is reported here instead of thrown (stopping a service that is about to be removed) */
+  readonly tolerate?: boolean;
+  readonly onWarning?: (message: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (condition()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+}
+
+/** runsv processes supervising `serviceDir` (by their working directory, which runsv sets to the service). */
+export function runsvPidsOf(serviceDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of safeReaddir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (!argv[0]?.endsWith('runsv') || argv[1] !== basename(serviceDir)) continue;
+      const cwd = readlinkSync(`/proc/${entry}/cwd`).replace(/ \(deleted\)$/, '');
+      if (cwd === serviceDir) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+export async function runAction(action: Action, options: ActionOptions = {}): Promise<void> {
+  const waitMs = options.waitMs ?? 15_000;
+  const fail = (message: string) => {
+    if (options.tolerate) options.onWarning?.(message);
+    else throw new OperationError(message);
+  };
+  switch (action.kind) {
+    case 'systemctl': {
+      const result = await runProcess('systemctl', action.args);
+      if (result.exitCode !== 0) fail(`${describeAction(action)} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
+      return;
+    }
+    case 'sv': {
+      const result = await runProcess('sv', action.args, { env: { ...process.env, SVDIR: action.scanDir } });
+      if (result.exitCode !== 0) fail(`${describeAction(action)} failed (exit ${result.exitCode}): ${(result.stdout + result.stderr).trim()}`);
+      return;
+    }
+    case 'runit-wait-up': {
+      const ok = () => existsSync(`${action.serviceDir}/supervise/ok`) && existsSync(`${action.serviceDir}/log/supervise/ok`);
+      if (!(await waitFor(ok, waitMs))) {
+        fail(`runsv did not start ${action.service} within ${waitMs / 1000}s (no ${action.serviceDir}/supervise/ok): is runsvdir running on the enable directory?`);
+      }
+      return;
+    }
+    case 'runit-wait-gone': {
+      if (!(await waitFor(() => runsvPidsOf(action.serviceDir).length === 0, waitMs))) {
+        fail(`runsv of ${action.service} is still running ${waitMs / 1000}s after its link was removed`);
+      }
+      return;
+    }
+  }
+}
+
+export async function runActions(actions: readonly Action[], options: ActionOptions = {}): Promise<void> {
+  for (const action of actions) await runAction(action, options);
+}

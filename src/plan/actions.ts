@@ -1,0 +1,96 @@
+/**
+ * What to run around the file changes, per target, as data: stop what is removed, reload, start what is new,
+ * restart what changed. The control layer runs these on a live system; with --root they are only listed.
+ */
+import type { ServiceHandle } from '../render/types.js';
+import type { Action, Change } from './types.js';
+
+type Handle<T extends ServiceHandle['target']> = Extract<ServiceHandle, { target: T }>;
+
+interface ServiceDelta {
+  readonly added: ServiceHandle[];
+  readonly removed: ServiceHandle[];
+  /** services whose files changed, with the changed paths */
+  readonly changed: Array<{ handle: ServiceHandle; paths: Set<string> }>;
+}
+
+function delta(changes: readonly Change[], before: readonly ServiceHandle[], after: readonly ServiceHandle[]): ServiceDelta {
+  const beforeNames = new Set(before.map((s) => s.name));
+  const afterNames = new Set(after.map((s) => s.name));
+  const touched = new Map<string, Set<string>>();
+  for (const change of changes) {
+    if (change.kind !== 'create' && change.kind !== 'update' && change.kind !== 'remove') continue;
+    const service = change.kind === 'remove' ? change.recorded.service : change.entry.service;
+    touched.set(service, (touched.get(service) ?? new Set()).add(change.path));
+  }
+  return {
+    added: after.filter((s) => !beforeNames.has(s.name)),
+    removed: before.filter((s) => !afterNames.has(s.name)),
+    changed: after.filter((s) => beforeNames.has(s.name) && touched.has(s.name)).map((handle) => ({ handle, paths: touched.get(handle.name) ?? new Set() })),
+  };
+}
+
+export function planActions(
+  changes: readonly Change[],
+  before: readonly ServiceHandle[],
+  after: readonly ServiceHandle[],
+): { before: Action[]; after: Action[] } {
+  const d = delta(changes, before, after);
+  const target = after[0]?.target ?? before[0]?.target;
+  if (target === 'runit') return runitActions(d);
+  if (target === 'systemd') return systemdActions(d, changes);
+  return { before: [], after: [] };
+}
+
+function systemdActions(d: ServiceDelta, changes: readonly Change[]): { before: Action[]; after: Action[] } {
+  const before: Action[] = [];
+  const after: Action[] = [];
+  const removed = d.removed as Array<Handle<'systemd'>>;
+  if (removed.length > 0) before.push({ kind: 'systemctl', args: ['stop', ...removed.flatMap((s) => [s.mainUnit, ...s.units.filter((u) => u !== s.mainUnit)])] });
+  const unitFilesChanged = changes.some(
+    (c) => (c.kind === 'create' || c.kind === 'update' || c.kind === 'remove') && (c.path.endsWith('.service') || c.path.endsWith('.timer')),
+  );
+  if (unitFilesChanged) after.push({ kind: 'systemctl', args: ['daemon-reload'] });
+  const added = d.added as Array<Handle<'systemd'>>;
+  if (added.length > 0) after.push({ kind: 'systemctl', args: ['start', ...added.map((s) => s.mainUnit)] });
+  // A changed timer is re-armed by a restart; a changed job is picked up at its next run; a daemon restarts.
+  const restart = (d.changed as Array<{ handle: Handle<'systemd'>; paths: Set<string> }>)
+    .filter(({ handle, paths }) => [...paths].some((p) => p.endsWith(`/${handle.mainUnit}`)) || (!handle.periodic && paths.size > 0))
+    .map(({ handle }) => handle.mainUnit);
+  if (restart.length > 0) after.push({ kind: 'systemctl', args: ['restart', ...restart] });
+  return { before, after };
+}
+
+function runitActions(d: ServiceDelta): { before: Action[]; after: Action[] } {
+  const before: Action[] = [];
+  const after: Action[] = [];
+  for (const s of d.removed as Array<Handle<'runit'>>) {
+    // the job first, then its logger, so that its last lines are still logged
+    before.push({ kind: 'sv', args: ['stop', s.serviceDir], scanDir: s.scanDir });
+    before.push({ kind: 'sv', args: ['stop', `${s.serviceDir}/log`], scanDir: s.scanDir });
+    after.push({ kind: 'runit-wait-gone', service: s.name, serviceDir: s.serviceDir });
+  }
+  for (const s of d.added as Array<Handle<'runit'>>) after.push({ kind: 'runit-wait-up', service: s.name, serviceDir: s.serviceDir });
+  for (const { handle, paths } of d.changed as Array<{ handle: Handle<'runit'>; paths: Set<string> }>) {
+    after.push({ kind: 'runit-wait-up', service: handle.name, serviceDir: handle.serviceDir });
+    if (paths.has(`${handle.serviceDir}/run`) || paths.has(`${handle.serviceDir}/finish`)) {
+      after.push({ kind: 'sv', args: ['restart', handle.serviceDir], scanDir: handle.scanDir });
+    }
+    if (paths.has(`${handle.serviceDir}/log/run`)) after.push({ kind: 'sv', args: ['restart', `${handle.serviceDir}/log`], scanDir: handle.scanDir });
+  }
+  return { before, after };
+}
+
+/** One line per action, as `diff` and `install --dry-run` list them. */
+export function describeAction(action: Action): string {
+  switch (action.kind) {
+    case 'systemctl':
+      return `systemctl ${action.args.join(' ')}`;
+    case 'sv':
+      return `sv ${action.args.join(' ')}`;
+    case 'runit-wait-up':
+      return `wait until runsv supervises ${action.serviceDir} (supervise/ok)`;
+    case 'runit-wait-gone':
+      return `wait until runsv of ${action.serviceDir} has exited`;
+  }
+}

@@ -1,0 +1,103 @@
+/** Rendered output + installed state + manifest -> Plan (changes, actions, the manifest to record). Pure. */
+import type { Rendered } from '../render/types.js';
+import { planActions } from './actions.js';
+import { ancestors, compare, removalFor } from './compare.js';
+import { MANIFEST_FORMAT } from './manifest.js';
+import type { InstalledState, Manifest, Plan } from './types.js';
+
+export interface PlanInput {
+  readonly rendered: Rendered;
+  readonly installed: ReadonlyMap<string, InstalledState>;
+  readonly manifest: Manifest | null;
+  readonly ownedElsewhere: ReadonlyMap<string, string>;
+  readonly scope: ReadonlySet<string> | null;
+  readonly force: boolean;
+  readonly project: string;
+  readonly spec: { readonly path: string; readonly sha256: string };
+  readonly tool: string;
+}
+
+export interface PlanWithDirectories extends Plan {
+  readonly createDirectories: readonly string[];
+  readonly removeDirectories: readonly string[];
+}
+
+export function buildPlan(input: PlanInput): PlanWithDirectories {
+  const comparison = compare(input);
+  const renderedNames = new Set(input.rendered.services.map((s) => s.name));
+  const keptServices = (input.manifest?.services ?? []).filter(
+    (s) => !renderedNames.has(s.name) && input.scope !== null && !input.scope.has(s.name),
+  );
+  const services = [...keptServices, ...input.rendered.services].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const actions = planActions(comparison.changes, input.manifest?.services ?? [], services);
+  const newPaths = new Set(comparison.entries.map((e) => e.path));
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    tool: input.tool,
+    project: input.project,
+    spec: input.spec,
+    target: input.rendered.target,
+    layout: input.rendered.layout,
+    services,
+    entries: comparison.entries,
+    directories: comparison.directories,
+    backups: [
+      ...(input.manifest?.backups ?? []).filter((b) => newPaths.has(b.path)),
+      ...comparison.changes.flatMap((c) =>
+        c.kind === 'update' && c.backup && !input.manifest?.entries.some((e) => e.path === c.path) ? [{ path: c.path, backup: backupPathOf(c.path) }] : [],
+      ),
+    ].sort((a, b) => (a.path < b.path ? -1 : 1)),
+  };
+  return {
+    changes: comparison.changes,
+    before: actions.before,
+    after: actions.after,
+    manifest,
+    createDirectories: comparison.createDirectories,
+    removeDirectories: comparison.removeDirectories,
+  };
+}
+
+/** Where --force keeps the file it replaced (next to it, hidden from runsvdir and systemd by the leading dot). */
+export function backupPathOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return `${path.slice(0, slash)}/.${path.slice(slash + 1)}.pvpn-gen-backup`;
+}
+
+export interface RemovalInput {
+  readonly manifest: Manifest;
+  readonly installed: ReadonlyMap<string, InstalledState>;
+  /** the services to remove (default: all of the manifest's) */
+  readonly scope: ReadonlySet<string> | null;
+  readonly force: boolean;
+}
+
+/** uninstall: the manifest's entries of the services in scope are removed, the rest recorded as they are. */
+export function buildRemovalPlan(input: RemovalInput): PlanWithDirectories {
+  const { manifest } = input;
+  const inScope = (service: string) => input.scope === null || input.scope.has(service);
+  const changes = manifest.entries
+    .filter((e) => inScope(e.service))
+    .map((e) => removalFor(e, input))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  const blocked = new Set(changes.filter((c) => c.kind === 'conflict').map((c) => c.path));
+  const entries = manifest.entries.filter((e) => !inScope(e.service) || blocked.has(e.path));
+  const stillNeeded = new Set(entries.flatMap((e) => ancestors(e.path)));
+  const services = manifest.services.filter((s) => !inScope(s.name));
+  const actions = planActions(changes, manifest.services, services);
+  const remainingPaths = new Set(entries.map((e) => e.path));
+  return {
+    changes,
+    before: actions.before,
+    after: actions.after,
+    manifest: {
+      ...manifest,
+      services,
+      entries,
+      directories: manifest.directories.filter((d) => stillNeeded.has(d)),
+      backups: manifest.backups.filter((b) => remainingPaths.has(b.path)),
+    },
+    createDirectories: [],
+    removeDirectories: manifest.directories.filter((d) => !stillNeeded.has(d)).sort((a, b) => b.length - a.length || (a < b ? -1 : 1)),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Reads what is installed under a root: lstat-level states of the paths a plan needs, and the manifests.
+ * Read-only; the only file reading of the plan stage.
+ */
+import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { OperationError } from '../errors.js';
+import { sha256 } from './hash.js';
+import { parseManifest } from './manifest.js';
+import { manifestsDirOf } from './state-paths.js';
+import type { InstalledState, Manifest } from './types.js';
+
+export function readState(root: string, path: string): InstalledState {
+  const full = root + path;
+  let stat;
+  try {
+    stat = lstatSync(full);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+    throw new OperationError(`cannot inspect ${full}: ${(error as Error).message}`);
+  }
+  if (stat.isSymbolicLink()) return { kind: 'symlink', target: readlinkSync(full) };
+  if (stat.isDirectory()) return { kind: 'directory' };
+  if (!stat.isFile()) return { kind: 'other' };
+  const bytes = readFileSync(full);
+  return { kind: 'file', mode: stat.mode & 0o7777, content: bytes.toString('utf8'), sha256: sha256(bytes) };
+}
+
+/** States of the given paths and of all their ancestor directories. */
+export function readStates(root: string, paths: Iterable<string>): Map<string, InstalledState> {
+  const states = new Map<string, InstalledState>();
+  for (const path of paths) {
+    for (let p = path; p.length > 0 && !states.has(p); p = p.slice(0, p.lastIndexOf('/'))) states.set(p, readState(root, p));
+  }
+  return states;
+}
+
+/** Every project's manifest under the root. A damaged manifest is an error: guessing could remove the wrong files. */
+export function readManifests(root: string): Map<string, Manifest> {
+  const dir = manifestsDirOf(root);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw new OperationError(`cannot read ${dir}: ${(error as Error).message}`);
+  }
+  const manifests = new Map<string, Manifest>();
+  for (const name of names) {
+    const path = `${dir}/${name}`;
+    const parsed = parseManifest(readFileSync(path, 'utf8'));
+    if (!parsed.ok) throw new OperationError(`${path}: ${parsed.message}; move it away to start over (pvpn-gen will then treat the installed files as foreign)`);
+    manifests.set(name.slice(0, -'.json'.length), parsed.manifest);
+  }
+  return manifests;
+}

@@ -1,0 +1,10 @@
+/** Where pvpn-gen keeps its own state under a root (the live system's root is ''). */
+import { STATE_DIR } from '../render/targets.js';
+
+export const stateDirOf = (root: string) => root + STATE_DIR;
+export const manifestsDirOf = (root: string) => `${stateDirOf(root)}/manifests`;
+export const manifestFileOf = (root: string, project: string) => `${manifestsDirOf(root)}/${project}.json`;
+export const journalPathOf = (root: string) => `${stateDirOf(root)}/journal.json`;
+export const lockPathOf = (root: string) => `${stateDirOf(root)}/lock`;
+/** the directories pvpn-gen made for its state directory, so the last uninstall can take them away again */
+export const createdListOf = (root: string) => `${stateDirOf(root)}/created-directories.json`;

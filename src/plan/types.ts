@@ -1,0 +1,113 @@
+/**
+ * The plan: what is on disk and in the manifest, compared with what the spec renders, as typed changes.
+ * All paths are install paths (as on the live system); a --root prefix exists only in the I/O layer.
+ */
+import type { DesiredEntry, RunitLayoutName, ServiceHandle, TargetName } from '../render/types.js';
+
+/** What stands at a path now, read with lstat (links are never followed). */
+export type InstalledState =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'file'; readonly mode: number; readonly content: string; readonly sha256: string }
+  | { readonly kind: 'symlink'; readonly target: string }
+  | { readonly kind: 'directory' }
+  | { readonly kind: 'other' };
+
+export interface ManifestFile {
+  readonly path: string;
+  readonly kind: 'file';
+  readonly mode: number;
+  readonly sha256: string;
+  readonly service: string;
+}
+
+export interface ManifestLink {
+  readonly path: string;
+  readonly kind: 'symlink';
+  readonly target: string;
+  readonly service: string;
+}
+
+export type ManifestEntry = ManifestFile | ManifestLink;
+
+/** What one install recorded: the only files pvpn-gen will ever update or remove. */
+export interface Manifest {
+  readonly format: 1;
+  readonly tool: string;
+  readonly project: string;
+  readonly spec: { readonly path: string; readonly sha256: string };
+  readonly target: TargetName;
+  readonly layout: RunitLayoutName | null;
+  readonly services: readonly ServiceHandle[];
+  /** sorted by path */
+  readonly entries: readonly ManifestEntry[];
+  /** directories pvpn-gen created (removed again when empty), sorted */
+  readonly directories: readonly string[];
+  /** files taken over with --force, kept at `backup` and put back on uninstall */
+  readonly backups: ReadonlyArray<{ readonly path: string; readonly backup: string }>;
+}
+
+export type ConflictReason =
+  /** something pvpn-gen did not write stands at the path */
+  | 'foreign'
+  /** pvpn-gen wrote it, but it was changed since (its hash differs from the manifest's) */
+  | 'modified'
+  /** a directory or special file stands where a file or link should go */
+  | 'wrong-type'
+  /** another project's manifest owns the path */
+  | 'owned-elsewhere';
+
+export type Change =
+  | { readonly kind: 'create'; readonly path: string; readonly entry: DesiredEntry }
+  | {
+      readonly kind: 'update';
+      readonly path: string;
+      readonly entry: DesiredEntry;
+      readonly before: InstalledState;
+      readonly contentChanged: boolean;
+      readonly modeChanged: boolean;
+      /** --force took over a foreign or changed file: the old one is kept at a backup path */
+      readonly backup: boolean;
+    }
+  | { readonly kind: 'unchanged'; readonly path: string; readonly entry: DesiredEntry }
+  | {
+      readonly kind: 'remove';
+      readonly path: string;
+      readonly before: InstalledState;
+      readonly recorded: ManifestEntry;
+      /** --force removes a changed file: it is kept at a backup path instead */
+      readonly backup: boolean;
+    }
+  | {
+      readonly kind: 'conflict';
+      readonly path: string;
+      readonly reason: ConflictReason;
+      readonly before: InstalledState;
+      /** what would be written (absent when the conflict is about a removal) */
+      readonly entry?: DesiredEntry;
+      readonly detail: string;
+    };
+
+/** Commands to run around the file changes, as data; the control layer runs them on a live system. */
+export type Action =
+  | { readonly kind: 'systemctl'; readonly args: readonly string[] }
+  | { readonly kind: 'runit-wait-up'; readonly service: string; readonly serviceDir: string }
+  | { readonly kind: 'runit-wait-gone'; readonly service: string; readonly serviceDir: string }
+  | { readonly kind: 'sv'; readonly args: readonly string[]; readonly scanDir: string };
+
+export interface Plan {
+  readonly changes: readonly Change[];
+  /** run before any file changes (stop what is about to be removed) */
+  readonly before: readonly Action[];
+  /** run after the files are in place (reload, start, restart) */
+  readonly after: readonly Action[];
+  /** the manifest to record when the plan is applied */
+  readonly manifest: Manifest;
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.some((c) => c.kind !== 'unchanged');
+}
+
+export function conflicts(plan: Plan): Array<Extract<Change, { kind: 'conflict' }>> {
+  return plan.changes.filter((c): c is Extract<Change, { kind: 'conflict' }> => c.kind === 'conflict');
+}
