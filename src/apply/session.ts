@@ -8,7 +8,7 @@ import { OperationError, UsageError } from '../errors.js';
 import { decide, readFacts } from '../control/detect.js';
 import { buildPlan, buildRemovalPlan, type PlanWithDirectories } from '../plan/build.js';
 import { sha256 } from '../plan/hash.js';
-import { readManifests, readStates } from '../plan/read-installed.js';
+import { readDirectoryRegistry, readManifests, readStates } from '../plan/read-installed.js';
 import { lockPathOf } from '../plan/state-paths.js';
 import type { Manifest } from '../plan/types.js';
 import type { Rendered, RunitLayoutName, TargetName } from '../render/types.js';
@@ -90,6 +90,7 @@ export function planInstall(
     installed: readStates(site.root, paths),
     manifest: previous,
     ownedElsewhere: ownedElsewhere(manifests, project),
+    registry: readDirectoryRegistry(site.root),
     scope: options.scope,
     force: options.force,
     project,
@@ -100,7 +101,14 @@ export function planInstall(
 }
 
 export function planUninstall(site: Site, manifest: Manifest, options: { scope: ReadonlySet<string> | null; force: boolean }): InstallPlanContext {
-  const plan = buildRemovalPlan({ manifest, installed: readStates(site.root, manifest.entries.map((e) => e.path)), scope: options.scope, force: options.force });
+  const plan = buildRemovalPlan({
+    manifest,
+    installed: readStates(site.root, manifest.entries.map((e) => e.path)),
+    ownedElsewhere: ownedElsewhere(manifestsAt(site), manifest.project),
+    registry: readDirectoryRegistry(site.root),
+    scope: options.scope,
+    force: options.force,
+  });
   return { plan, previous: manifest };
 }
 

@@ -11,6 +11,7 @@
  */
 import { lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { OperationError } from '../errors.js';
 import { backupPathOf } from '../plan/build.js';
 import { serialiseManifest } from '../plan/manifest.js';
 import type { PlanWithDirectories } from '../plan/build.js';
@@ -18,7 +19,7 @@ import type { Manifest } from '../plan/types.js';
 import type { ServiceHandle } from '../render/types.js';
 import type { WritePort } from './fs-write.js';
 import { serialiseJournal, type Journal, type JournalOp } from './journal.js';
-import { journalPathOf, manifestFileOf } from '../plan/state-paths.js';
+import { directoriesPathOf, journalPathOf, manifestFileOf } from '../plan/state-paths.js';
 
 export interface TransactionInput {
   readonly root: string;
@@ -115,7 +116,15 @@ export function buildOps(input: Pick<TransactionInput, 'root' | 'plan' | 'previo
   }
   ops.push(...plan.removeDirectories.map((path): JournalOp => ({ op: 'rmdir', path: full(path) })));
 
-  // The manifest goes last: until it is replaced, the old one still describes what may be undone.
+  // The records go last: until they are replaced, the old ones still describe what may be undone.
+  const registryPath = directoriesPathOf(root);
+  if (plan.directories.length > 0) {
+    const temp = tempName(registryPath, txid);
+    temps.set(temp, { kind: 'file', content: JSON.stringify(plan.directories, null, 1) + '\n', mode: 0o644 });
+    ops.push({ op: 'put', path: registryPath, temp });
+  } else {
+    ops.push({ op: 'unlink', path: registryPath });
+  }
   const manifestPath = manifestFileOf(root, plan.manifest.project);
   if (plan.manifest.entries.length > 0) {
     const temp = tempName(manifestPath, txid);
@@ -142,20 +151,31 @@ export function runTransaction(input: TransactionInput): { warnings: string[] } 
 
   input.onPhase?.('prepare');
   writeJournal(port, root, journal);
-  for (const op of ops) {
-    if (op.op !== 'mkdir') continue;
-    port.mkdir(op.path, op.mode);
-    port.fsyncDir(dirname(op.path));
+  let writing = '';
+  try {
+    for (const op of ops) {
+      if (op.op !== 'mkdir') continue;
+      writing = op.path;
+      port.mkdir(op.path, op.mode);
+      port.fsyncDir(dirname(op.path));
+    }
+    const tempDirs = new Set<string>();
+    for (const [temp, content] of temps) {
+      writing = temp;
+      if (content.kind === 'file') port.writeNew(temp, content.content, content.mode);
+      else port.symlinkNew(temp, content.target);
+      tempDirs.add(dirname(temp));
+    }
+    for (const dir of tempDirs) port.fsyncDir(dir);
+    writing = journalPathOf(root);
+    writeJournal(port, root, { ...journal, state: 'committed' });
+  } catch (error) {
+    // Nothing visible has changed yet: undo the temps and directories, and say what failed where.
+    rollbackOps(port, ops);
+    if (exists(journalPathOf(root))) port.unlink(journalPathOf(root));
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message;
+    throw new OperationError(`could not write ${writing.replace(/\/\.([^/]*)\.pvpn-gen-[^/]*$/, '/$1')}: ${reason}; nothing was changed`, { cause: error });
   }
-  const tempDirs = new Set<string>();
-  for (const [temp, content] of temps) {
-    if (content.kind === 'file') port.writeNew(temp, content.content, content.mode);
-    else port.symlinkNew(temp, content.target);
-    tempDirs.add(dirname(temp));
-  }
-  for (const dir of tempDirs) port.fsyncDir(dir);
-
-  writeJournal(port, root, { ...journal, state: 'committed' });
   input.onPhase?.('commit');
   const warnings = commitOps(port, ops);
   input.onPhase?.('finish');

@@ -23,42 +23,58 @@ export interface FlowOptions {
   readonly verb: 'install' | 'uninstall';
 }
 
-/** Finishes a run a crash left behind, before planning, so the plan starts from a consistent state. */
-export async function recoverFirst(site: Site, io: Io, options: FlowOptions): Promise<void> {
-  if (!pendingJournal(site.root)) return;
-  if (options.dryRun) {
-    io.stderr.write('pvpn-gen: an interrupted run left a journal; a real run would finish it first\n');
-    return;
-  }
+export async function applyFlow(site: Site, io: Io, options: FlowOptions, makePlan: () => InstallPlanContext): Promise<number> {
+  if (options.dryRun) return dryRun(site, io, options, makePlan());
+  // Planning happens under the lock: another run's half-applied files must never look like foreign files.
   const lock = await lockSite(site, realWritePort, {
     waitSeconds: options.lockWait ?? 30,
+    onWait: (holder) => io.stderr.write(`pvpn-gen: waiting for another pvpn-gen run (${holder}) to finish...\n`),
     onRecovered: (message) => io.stderr.write(`pvpn-gen: ${message}\n`),
   });
-  lock.release();
+  try {
+    return await planAndApply(site, io, options, makePlan());
+  } finally {
+    // Nothing installed any more (last uninstall, or a first install that failed): leave no state directory behind.
+    if (manifestsAt(site).size === 0) cleanupState(site, realWritePort, lock);
+    lock.release();
+  }
 }
 
-export async function applyFlow(site: Site, io: Io, options: FlowOptions, replan: () => InstallPlanContext): Promise<number> {
-  const context = replan();
+function dryRun(site: Site, io: Io, options: FlowOptions, context: InstallPlanContext): number {
+  if (pendingJournal(site.root)) io.stderr.write('pvpn-gen: an interrupted run left a journal; a real run would finish it first\n');
   const { plan } = context;
-  const text = formatPlan(plan, site.live ? {} : { actionsNote: 'not run with --root' });
-  const problems = conflicts(plan);
   if (!hasChanges(plan)) {
     io.stdout.write(`up to date: nothing to ${options.verb}\n`);
     return 0;
   }
-  io.stdout.write(useColour(io) ? colourDiff(text) : text);
-  if (problems.length > 0) {
-    throw new OperationError(
-      `${problems.length} conflict${problems.length === 1 ? '' : 's'} (listed above); nothing was written. ${options.force ? '' : 'Use --force to take over, keeping backups.'}`.trim(),
-    );
+  showPlan(site, io, context);
+  if (conflicts(plan).length > 0) throw conflictError(plan, options);
+  io.stdout.write(`\ndry run: these steps would run (nothing was written):\n`);
+  for (const op of buildOps({ root: site.root, plan, previous: context.previous, txid: 'dry-run' }).ops) {
+    io.stdout.write(`  ${op.op} ${'path' in op ? op.path : ''}\n`);
   }
-  if (options.dryRun) {
-    io.stdout.write(`\ndry run: these steps would run (nothing was written):\n`);
-    for (const op of buildOps({ root: site.root, plan, previous: context.previous, txid: 'dry-run' }).ops) {
-      io.stdout.write(`  ${op.op} ${'path' in op ? op.path : ''}\n`);
-    }
+  return 0;
+}
+
+function showPlan(site: Site, io: Io, context: InstallPlanContext): void {
+  const text = formatPlan(context.plan, site.live ? {} : { actionsNote: 'not run with --root' });
+  io.stdout.write(useColour(io) ? colourDiff(text) : text);
+}
+
+function conflictError(plan: InstallPlanContext['plan'], options: FlowOptions): OperationError {
+  const n = conflicts(plan).length;
+  const fix = options.force ? '' : ' Use --force to take over, keeping backups.';
+  return new OperationError(`${n} conflict${n === 1 ? '' : 's'} (listed above); nothing was written.${fix}`);
+}
+
+async function planAndApply(site: Site, io: Io, options: FlowOptions, context: InstallPlanContext): Promise<number> {
+  const { plan } = context;
+  if (!hasChanges(plan)) {
+    io.stdout.write(`up to date: nothing to ${options.verb}\n`);
     return 0;
   }
+  showPlan(site, io, context);
+  if (conflicts(plan).length > 0) throw conflictError(plan, options);
   if (!options.yes) {
     if (!io.stdin?.isTTY) throw new UsageError(`not asking on a non-terminal: pass --yes to ${options.verb} without a prompt`);
     if (!(await confirm(io, `${options.verb === 'install' ? 'Install' : 'Remove'} these changes?`))) {
@@ -66,53 +82,37 @@ export async function applyFlow(site: Site, io: Io, options: FlowOptions, replan
       return 1;
     }
   }
-
-  const lock = await lockSite(site, realWritePort, {
-    waitSeconds: options.lockWait ?? 30,
-    onWait: (holder) => io.stderr.write(`pvpn-gen: waiting for another pvpn-gen run (${holder}) to finish...\n`),
-    onRecovered: (message) => io.stderr.write(`pvpn-gen: ${message}\n`),
-  });
   const warnings: string[] = [];
-  try {
-    // What we showed must be what we do: if another run changed things while we asked or waited, stop.
-    const current = replan();
-    if (formatPlan(current.plan) !== formatPlan(plan)) {
-      throw new OperationError('the installed files changed while waiting (another run?); nothing was written; run again to see the new diff');
-    }
-    const start = site.live && options.start !== false;
-    const s = summarise(plan);
-    const summary = `${options.verb} of project ${plan.manifest.project}: ${s.create} created, ${s.update} updated, ${s.remove} removed`;
-    const { Listr } = await import('listr2');
-    const tasks = new Listr(
-      [
-        {
-          title: 'Stop services that are being removed',
-          enabled: () => site.live && plan.before.length > 0,
-          task: () => runActions(plan.before, { tolerate: true, onWarning: (m) => warnings.push(m) }),
+  const start = site.live && options.start !== false;
+  const s = summarise(plan);
+  const summary = `${options.verb} of project ${plan.manifest.project}: ${s.create} created, ${s.update} updated, ${s.remove} removed`;
+  const { Listr } = await import('listr2');
+  const tasks = new Listr(
+    [
+      {
+        title: 'Stop services that are being removed',
+        enabled: () => site.live && plan.before.length > 0,
+        task: () => runActions(plan.before, { tolerate: true, onWarning: (m) => warnings.push(m) }),
+      },
+      {
+        title: `Write ${s.create + s.update} and remove ${s.remove} files (atomically, journaled)`,
+        task: (_ctx, task) => {
+          const result = applyPlan(site, context, realWritePort, summary, (phase) => (task.output = phase));
+          warnings.push(...result.warnings);
         },
-        {
-          title: `Write ${s.create + s.update} and remove ${s.remove} files (atomically, journaled)`,
-          task: (_ctx, task) => {
-            const result = applyPlan(site, current, realWritePort, summary, (phase) => (task.output = phase));
-            warnings.push(...result.warnings);
-          },
-        },
-        {
-          title: plan.after.map(describeAction).join('; ') || 'Nothing to start',
-          enabled: () => start && plan.after.length > 0,
-          task: () => runActions(plan.after),
-        },
-      ],
-      { renderer: rendererFor(io), exitOnError: true },
-    );
-    await tasks.run();
-    if (manifestsAt(site).size === 0) cleanupState(site, realWritePort, lock);
-    if (site.live && !start && plan.after.length > 0) io.stdout.write(`not started (--no-start); to start: ${plan.after.map(describeAction).join('; ')}\n`);
-    if (!site.live && plan.after.length > 0) io.stdout.write(`staged under ${site.root}; on the live system these would run: ${plan.after.map(describeAction).join('; ')}\n`);
-    for (const warning of warnings) io.stderr.write(`pvpn-gen: warning: ${warning}\n`);
-    io.stdout.write(`done: ${summary}\n`);
-    return 0;
-  } finally {
-    lock.release();
-  }
+      },
+      {
+        title: plan.after.map(describeAction).join('; ') || 'Nothing to start',
+        enabled: () => start && plan.after.length > 0,
+        task: () => runActions(plan.after),
+      },
+    ],
+    { renderer: rendererFor(io), exitOnError: true },
+  );
+  await tasks.run();
+  if (site.live && !start && plan.after.length > 0) io.stdout.write(`not started (--no-start); to start: ${plan.after.map(describeAction).join('; ')}\n`);
+  if (!site.live && plan.after.length > 0) io.stdout.write(`staged under ${site.root}; on the live system these would run: ${plan.after.map(describeAction).join('; ')}\n`);
+  for (const warning of warnings) io.stderr.write(`pvpn-gen: warning: ${warning}\n`);
+  io.stdout.write(`done: ${summary}\n`);
+  return 0;
 }

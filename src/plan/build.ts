@@ -1,7 +1,7 @@
 /** Rendered output + installed state + manifest -> Plan (changes, actions, the manifest to record). Pure. */
 import type { Rendered } from '../render/types.js';
 import { planActions } from './actions.js';
-import { ancestors, compare, removalFor } from './compare.js';
+import { compare, directoryRegistry, removalFor } from './compare.js';
 import { MANIFEST_FORMAT } from './manifest.js';
 import type { InstalledState, Manifest, Plan } from './types.js';
 
@@ -10,6 +10,7 @@ export interface PlanInput {
   readonly installed: ReadonlyMap<string, InstalledState>;
   readonly manifest: Manifest | null;
   readonly ownedElsewhere: ReadonlyMap<string, string>;
+  readonly registry: readonly string[];
   readonly scope: ReadonlySet<string> | null;
   readonly force: boolean;
   readonly project: string;
@@ -40,7 +41,6 @@ export function buildPlan(input: PlanInput): PlanWithDirectories {
     layout: input.rendered.layout,
     services,
     entries: comparison.entries,
-    directories: comparison.directories,
     backups: [
       ...(input.manifest?.backups ?? []).filter((b) => newPaths.has(b.path)),
       ...comparison.changes.flatMap((c) =>
@@ -53,6 +53,7 @@ export function buildPlan(input: PlanInput): PlanWithDirectories {
     before: actions.before,
     after: actions.after,
     manifest,
+    directories: comparison.directories,
     createDirectories: comparison.createDirectories,
     removeDirectories: comparison.removeDirectories,
   };
@@ -66,6 +67,8 @@ export function backupPathOf(path: string): string {
 
 export interface RemovalInput {
   readonly manifest: Manifest;
+  readonly ownedElsewhere: ReadonlyMap<string, string>;
+  readonly registry: readonly string[];
   readonly installed: ReadonlyMap<string, InstalledState>;
   /** the services to remove (default: all of the manifest's) */
   readonly scope: ReadonlySet<string> | null;
@@ -82,7 +85,7 @@ export function buildRemovalPlan(input: RemovalInput): PlanWithDirectories {
     .sort((a, b) => (a.path < b.path ? -1 : 1));
   const blocked = new Set(changes.filter((c) => c.kind === 'conflict').map((c) => c.path));
   const entries = manifest.entries.filter((e) => !inScope(e.service) || blocked.has(e.path));
-  const stillNeeded = new Set(entries.flatMap((e) => ancestors(e.path)));
+  const { removeDirectories, directories } = directoryRegistry(input.registry, [...entries.map((e) => e.path), ...input.ownedElsewhere.keys()], []);
   const services = manifest.services.filter((s) => !inScope(s.name));
   const actions = planActions(changes, manifest.services, services);
   const remainingPaths = new Set(entries.map((e) => e.path));
@@ -94,10 +97,10 @@ export function buildRemovalPlan(input: RemovalInput): PlanWithDirectories {
       ...manifest,
       services,
       entries,
-      directories: manifest.directories.filter((d) => stillNeeded.has(d)),
       backups: manifest.backups.filter((b) => remainingPaths.has(b.path)),
     },
+    directories,
     createDirectories: [],
-    removeDirectories: manifest.directories.filter((d) => !stillNeeded.has(d)).sort((a, b) => b.length - a.length || (a < b ? -1 : 1)),
+    removeDirectories,
   };
 }

@@ -14,6 +14,8 @@ export interface CompareInput {
   readonly manifest: Manifest | null;
   /** paths recorded by other projects' manifests, with the project name */
   readonly ownedElsewhere: ReadonlyMap<string, string>;
+  /** the directories pvpn-gen created so far, for all projects */
+  readonly registry: readonly string[];
   /** only these services are installed or removed; the manifest's other services are kept as they are */
   readonly scope: ReadonlySet<string> | null;
   /** take over foreign or modified files (install keeps a backup of a foreign file) */
@@ -24,7 +26,7 @@ export interface Comparison {
   readonly changes: Change[];
   /** directories to create, outermost first */
   readonly createDirectories: string[];
-  /** manifest directories that no remaining entry needs, innermost first */
+  /** created directories that no remaining entry of any project needs, innermost first */
   readonly removeDirectories: string[];
   readonly entries: ManifestEntry[];
   readonly directories: string[];
@@ -124,12 +126,21 @@ export function compare(input: CompareInput): Comparison {
   const written = changes.flatMap((c) => (c.kind === 'create' || c.kind === 'update' || c.kind === 'unchanged' ? [record(c.entry)] : []));
   const entries = [...kept, ...written].sort((a, b) => (a.path < b.path ? -1 : 1));
 
-  // Directories: create the missing ancestors of desired paths; drop recorded ones nothing remains under.
+  // Directories: create the missing ancestors of desired paths; remove created ones nothing remains under.
   const needed = new Set(input.rendered.entries.flatMap((e) => ancestors(e.path)));
   const createDirectories = [...needed].filter((d) => stateOf(input, d).kind === 'missing').sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
-  const stillNeeded = new Set(entries.flatMap((e) => ancestors(e.path)));
-  const recordedDirs = manifest?.directories ?? [];
-  const removeDirectories = recordedDirs.filter((d) => !stillNeeded.has(d)).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const directories = [...new Set([...recordedDirs.filter((d) => stillNeeded.has(d)), ...createDirectories])].sort();
+  const { removeDirectories, directories } = directoryRegistry(input.registry, [...entries.map((e) => e.path), ...input.ownedElsewhere.keys()], createDirectories);
   return { changes, createDirectories, removeDirectories, entries, directories };
+}
+
+/** The registry after a change: created directories added, those no remaining path needs removed (innermost first). */
+export function directoryRegistry(
+  registry: readonly string[],
+  remainingPaths: readonly string[],
+  created: readonly string[],
+): { removeDirectories: string[]; directories: string[] } {
+  const stillNeeded = new Set(remainingPaths.flatMap(ancestors));
+  const removeDirectories = registry.filter((d) => !stillNeeded.has(d)).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const directories = [...new Set([...registry.filter((d) => stillNeeded.has(d)), ...created])].sort();
+  return { removeDirectories, directories };
 }

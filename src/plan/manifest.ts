@@ -42,11 +42,20 @@ export function parseManifest(text: string): { ok: true; manifest: Manifest } | 
     );
   if (!entriesOk) return { ok: false, message: 'its entries are malformed' };
   const listsOk =
-    Array.isArray(m.directories) &&
-    m.directories.every((d) => typeof d === 'string' && d.startsWith('/') && !d.split('/').includes('..')) &&
     Array.isArray(m.backups) &&
     Array.isArray(m.services) &&
     typeof m.project === 'string';
-  if (!listsOk) return { ok: false, message: 'its directory, backup or service lists are malformed' };
+  if (!listsOk) return { ok: false, message: 'its backup or service lists are malformed' };
   return { ok: true, manifest: m as Manifest };
+}
+
+/** The registry of directories pvpn-gen created: a sorted JSON list of absolute paths. */
+export function parseDirectories(text: string): string[] | undefined {
+  try {
+    const data = JSON.parse(text) as unknown;
+    if (Array.isArray(data) && data.every((d) => typeof d === 'string' && d.startsWith('/') && !d.split('/').includes('..'))) return data as string[];
+  } catch {
+    // fall through
+  }
+  return undefined;
 }

@@ -5,8 +5,8 @@
 import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { OperationError } from '../errors.js';
 import { sha256 } from './hash.js';
-import { parseManifest } from './manifest.js';
-import { manifestsDirOf } from './state-paths.js';
+import { parseDirectories, parseManifest } from './manifest.js';
+import { directoriesPathOf, manifestsDirOf } from './state-paths.js';
 import type { InstalledState, Manifest } from './types.js';
 
 export function readState(root: string, path: string): InstalledState {
@@ -53,4 +53,19 @@ export function readManifests(root: string): Map<string, Manifest> {
     manifests.set(name.slice(0, -'.json'.length), parsed.manifest);
   }
   return manifests;
+}
+
+/** The directories pvpn-gen created (for all projects); empty before the first install. */
+export function readDirectoryRegistry(root: string): string[] {
+  const path = directoriesPathOf(root);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new OperationError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  const dirs = parseDirectories(text);
+  if (!dirs) throw new OperationError(`${path} is damaged; fix or remove it (pvpn-gen then leaves the directories it made in place)`);
+  return dirs;
 }

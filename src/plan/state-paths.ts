@@ -4,6 +4,8 @@ import { STATE_DIR } from '../render/targets.js';
 export const stateDirOf = (root: string) => root + STATE_DIR;
 export const manifestsDirOf = (root: string) => `${stateDirOf(root)}/manifests`;
 export const manifestFileOf = (root: string, project: string) => `${manifestsDirOf(root)}/${project}.json`;
+/** the directories pvpn-gen created for the services of all projects */
+export const directoriesPathOf = (root: string) => `${stateDirOf(root)}/directories.json`;
 export const journalPathOf = (root: string) => `${stateDirOf(root)}/journal.json`;
 export const lockPathOf = (root: string) => `${stateDirOf(root)}/lock`;
 /** the directories pvpn-gen made for its state directory, so the last uninstall can take them away again */

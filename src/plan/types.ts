@@ -40,8 +40,6 @@ export interface Manifest {
   readonly services: readonly ServiceHandle[];
   /** sorted by path */
   readonly entries: readonly ManifestEntry[];
-  /** directories pvpn-gen created (removed again when empty), sorted */
-  readonly directories: readonly string[];
   /** files taken over with --force, kept at `backup` and put back on uninstall */
   readonly backups: ReadonlyArray<{ readonly path: string; readonly backup: string }>;
 }
@@ -102,6 +100,11 @@ export interface Plan {
   readonly after: readonly Action[];
   /** the manifest to record when the plan is applied */
   readonly manifest: Manifest;
+  /**
+   * every directory pvpn-gen created, for all projects together (directories are shared: /etc/sv holds services of
+   * several projects), as it will be recorded after the plan is applied
+   */
+  readonly directories: readonly string[];
 }
 
 export function hasChanges(plan: Plan): boolean {

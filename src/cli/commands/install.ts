@@ -3,7 +3,7 @@
  * enable and start. With --root DIR everything lands under DIR (files, manifest, enable links) and nothing starts.
  */
 import { manifestsAt, planInstall, resolveSite, resolveTarget } from '../../apply/session.js';
-import { applyFlow, recoverFirst } from '../apply-flow.js';
+import { applyFlow } from '../apply-flow.js';
 import { layoutOf, loadFromOptions, renderLoaded, servicesOf } from '../common.js';
 import type { Io } from '../io.js';
 import type { PlanOptions } from './diff.js';
@@ -19,7 +19,6 @@ export async function run(options: InstallOptions & Record<string, unknown>, io:
   const site = resolveSite(options.root, io.cwd);
   const spec = await loadFromOptions(options, io);
   const flow = { ...options, verb: 'install' as const, lockWait: options.lockWait === undefined ? 30 : Number(options.lockWait) };
-  await recoverFirst(site, io, flow);
   const previous = manifestsAt(site).get(spec.model.project) ?? null;
   const { target, layout } = resolveTarget(site, options, previous);
   layoutOf({ layout }, target);

@@ -6,7 +6,7 @@
 import { manifestsAt, planUninstall, resolveSite } from '../../apply/session.js';
 import { OperationError, UsageError } from '../../errors.js';
 import { loadSpec } from '../../spec/load.js';
-import { applyFlow, recoverFirst } from '../apply-flow.js';
+import { applyFlow } from '../apply-flow.js';
 import { servicesOf } from '../common.js';
 import type { Io } from '../io.js';
 import type { InstallOptions } from './install.js';
@@ -14,7 +14,6 @@ import type { InstallOptions } from './install.js';
 export async function run(options: InstallOptions & { project?: string } & Record<string, unknown>, io: Io, args: string[]): Promise<number> {
   const site = resolveSite(options.root, io.cwd);
   const flow = { ...options, verb: 'uninstall' as const, lockWait: options.lockWait === undefined ? 30 : Number(options.lockWait) };
-  await recoverFirst(site, io, flow);
   const project = await projectOf(options, io, [...manifestsAt(site).keys()]);
   if (project === null) {
     io.stdout.write('nothing is installed: nothing to uninstall\n');
