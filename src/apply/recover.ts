@@ -2,12 +2,12 @@
  * Finishing what a killed run left: a committed journal is rolled forward, a prepared one rolled back. Every
  * command that reads or changes installed state calls this first, holding the lock, and says what it did.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OperationError } from '../errors.js';
 import type { WritePort } from './fs-write.js';
 import { parseJournal } from './journal.js';
-import { journalPathOf } from '../plan/state-paths.js';
+import { journalPathOf, stateDirOf } from '../plan/state-paths.js';
 import { commitOps, exists, rollbackOps } from './transaction.js';
 
 export interface Recovery {
@@ -22,9 +22,10 @@ export function pendingJournal(root: string): boolean {
 
 export function recover(root: string, port: WritePort): Recovery | null {
   const path = journalPathOf(root);
-  if (!exists(path)) return null;
-  const journal = parseJournal(readFileSync(path, 'utf8'));
-  if (!journal) throw new OperationError(`${path} is damaged; inspect it, then remove it to continue`);
+  const journal = exists(path) ? parseJournal(readFileSync(path, 'utf8')) : null;
+  if (journal === undefined) throw new OperationError(`${path} is damaged; inspect it, then remove it to continue`);
+  removeStrayStateTemps(root, port, new Set((journal?.ops ?? []).flatMap((op) => (op.op === 'put' ? [op.temp] : []))));
+  if (!journal) return null;
   if (journal.state === 'committed') commitOps(port, journal.ops);
   else rollbackOps(port, journal.ops);
   port.unlink(path);
@@ -36,4 +37,16 @@ export function describeRecovery(r: Recovery): string {
   return r.outcome === 'rolled-forward'
     ? `finished an interrupted run (${r.summary}): the change it had committed is now complete`
     : `rolled back an interrupted run (${r.summary}): nothing of it had been committed, its temporary files are removed`;
+}
+
+/**
+ * A run killed while writing one of its own state files (the journal, the directory record) leaves that file's temp
+ * behind; no journal names it, but the state directory is pvpn-gen's alone, so its temps can go.
+ */
+function removeStrayStateTemps(root: string, port: WritePort, journaled: ReadonlySet<string>): void {
+  const dir = stateDirOf(root);
+  for (const name of readdirSync(dir)) {
+    const path = `${dir}/${name}`;
+    if (name.startsWith('.') && name.includes('.pvpn-gen-') && !journaled.has(path)) port.unlink(path);
+  }
 }

@@ -15,7 +15,8 @@ import { exists } from './transaction.js';
 export function ensureStateDir(root: string, port: WritePort): void {
   const manifests = manifestsDirOf(root);
   if (exists(manifests)) return;
-  const created = ensureDirectory(port, manifests);
+  // recorded as install paths, so that the record does not depend on where a staging root lives
+  const created = ensureDirectory(port, manifests).map((dir) => dir.slice(root.length));
   if (created.length > 0) atomicWriteFile(port, createdListOf(root), JSON.stringify(created) + '\n', 0o644);
 }
 
@@ -35,7 +36,7 @@ export function removeStateIfUnused(root: string, port: WritePort, lock: HeldLoc
   }
   port.unlink(createdListOf(root));
   lock.release({ remove: true });
-  for (const dir of [...created].sort((a, b) => b.length - a.length)) {
+  for (const dir of [...created].sort((a, b) => b.length - a.length).map((d) => root + d)) {
     try {
       port.rmdir(dir);
       port.fsyncDir(dirname(dir));
