@@ -13,15 +13,25 @@ export function tempPathFor(path: string, tag = `${process.pid}-${++counter}`): 
   return `${dirname(path)}/.${basename(path)}.pvpn-gen-tmp-${tag}`;
 }
 
-/** Creates missing parent directories, outermost first; returns the ones it created. */
+/**
+ * Creates missing parent directories, outermost first; returns the ones it created. A directory another process
+ * creates at the same moment is fine (EEXIST): it is just not ours.
+ */
 export function ensureDirectory(port: WritePort, dir: string, mode = 0o755): string[] {
   const missing: string[] = [];
   for (let d = dir; !existsSync(d); d = dirname(d)) missing.unshift(d);
+  const created: string[] = [];
   for (const d of missing) {
-    port.mkdir(d, mode);
+    try {
+      port.mkdir(d, mode);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && !isNonDirectory(d)) continue;
+      throw error;
+    }
     port.fsyncDir(dirname(d));
+    created.push(d);
   }
-  return missing;
+  return created;
 }
 
 export function atomicWriteFile(port: WritePort, path: string, content: string, mode: number): void {

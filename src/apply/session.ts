@@ -17,7 +17,7 @@ import { VERSION } from '../version.js';
 import type { WritePort } from './fs-write.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { describeRecovery, pendingJournal, recover } from './recover.js';
-import { ensureStateDir, removeStateIfUnused } from './state.js';
+import { ensureStateDir, recordStateDirectories, removeStateIfUnused } from './state.js';
 import { runTransaction } from './transaction.js';
 
 /** Where changes go: the live system (root '') or a staging directory, as DESTDIR is for packages. */
@@ -118,9 +118,10 @@ export async function lockSite(
   port: WritePort,
   options: { waitSeconds: number; onWait?: (holder: string) => void; onRecovered?: (message: string) => void },
 ): Promise<HeldLock> {
-  ensureStateDir(site.root, port);
+  const created = ensureStateDir(site.root, port);
   const lock = await acquireLock(lockPathOf(site.root), options);
   try {
+    recordStateDirectories(site.root, port, created);
     const recovery = recover(site.root, port);
     if (recovery) options.onRecovered?.(describeRecovery(recovery));
   } catch (error) {

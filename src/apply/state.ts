@@ -11,13 +11,27 @@ import type { WritePort } from './fs-write.js';
 import type { HeldLock } from './lock.js';
 import { exists } from './transaction.js';
 
-/** Creates the state directory (and records which directories that took) if it is not there yet. */
-export function ensureStateDir(root: string, port: WritePort): void {
+/** Creates the state directory if it is not there yet; returns the directories that took (as install paths). */
+export function ensureStateDir(root: string, port: WritePort): string[] {
   const manifests = manifestsDirOf(root);
-  if (exists(manifests)) return;
-  // recorded as install paths, so that the record does not depend on where a staging root lives
-  const created = ensureDirectory(port, manifests).map((dir) => dir.slice(root.length));
-  if (created.length > 0) atomicWriteFile(port, createdListOf(root), JSON.stringify(created) + '\n', 0o644);
+  if (exists(manifests)) return [];
+  return ensureDirectory(port, manifests).map((dir) => dir.slice(root.length));
+}
+
+/**
+ * Records directories made for the state directory, merged with what is recorded already. Called under the lock
+ * (two first runs may each create some of the parents; both records must survive).
+ */
+export function recordStateDirectories(root: string, port: WritePort, created: readonly string[]): void {
+  if (created.length === 0) return;
+  let recorded: string[] = [];
+  try {
+    recorded = JSON.parse(readFileSync(createdListOf(root), 'utf8')) as string[];
+  } catch {
+    recorded = [];
+  }
+  const merged = [...new Set([...recorded, ...created])].sort();
+  atomicWriteFile(port, createdListOf(root), JSON.stringify(merged) + '\n', 0o644);
 }
 
 /**
