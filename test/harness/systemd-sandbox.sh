@@ -145,7 +145,7 @@ pid1_root() {
 	exec </dev/null >/dev/console 2>&1
 	exec env -i container=pvpn-gen-sandbox TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		setpriv --bounding-set=-sys_module,-sys_time,-sys_rawio,-syslog,-wake_alarm,-mac_admin,-mac_override -- \
-		"$SYSTEMD" --unit="$TARGET" --log-target=console --show-status=true
+		"$SYSTEMD" --unit="$TARGET" --log-target=journal-or-kmsg --show-status=true
 }
 
 # --- host side ---
