@@ -24,6 +24,13 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   diff: () => import('./commands/diff.js'),
   install: () => import('./commands/install.js'),
   uninstall: () => import('./commands/uninstall.js'),
+  status: () => import('./commands/status.js'),
+  logs: () => import('./commands/logs.js'),
+  detect: () => import('./commands/detect.js'),
+  start: async () => ({ run: (await import('./commands/control.js')).start }),
+  stop: async () => ({ run: (await import('./commands/control.js')).stop }),
+  restart: async () => ({ run: (await import('./commands/control.js')).restart }),
+  'run-now': async () => ({ run: (await import('./commands/control.js')).runNow }),
 };
 
 const targetOption = () => new Option('-t, --target <target>', 'systemd or runit').choices(['systemd', 'runit']);
@@ -107,6 +114,32 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .argument('[name...]', 'services to remove (default: all of the project)')
       .option('--project <name>', 'which installed project (default: the spec\'s, or the only one)'),
   ).action(action('uninstall'));
+  const projectOption = () => new Option('--project <name>', 'only the services of this installed project');
+  program
+    .command('status')
+    .description('enabled, running or waiting, last run (start, duration, exit status), skipped runs, next run')
+    .argument('[name...]', 'services (default: all installed)')
+    .option('--json', 'machine-readable output')
+    .option('--runs', 'also list the recent runs')
+    .addOption(projectOption())
+    .action(action('status'));
+  for (const [verb, what] of [
+    ['start', 'start the services (periodic jobs: their schedule)'],
+    ['stop', 'stop the services (and a run in progress)'],
+    ['restart', 'restart the services'],
+    ['run-now', 'run periodic jobs now, outside their schedule'],
+  ] as const) {
+    program.command(verb).description(what).argument('[name...]', 'services (default: all installed)').addOption(projectOption()).action(action(verb));
+  }
+  program
+    .command('logs')
+    .description('show a service\'s log (journalctl, or the svlogd current file)')
+    .argument('[name]', 'the service (may be left out when only one is installed)')
+    .option('-f, --follow', 'keep printing new lines')
+    .option('-n, --lines <n>', 'how many lines (default 50)')
+    .addOption(projectOption())
+    .action(action('logs'));
+  program.command('detect').description('show which init system runs here, and why').addOption(rootOption()).action(action('detect'));
   return program;
 }
 

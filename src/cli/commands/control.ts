@@ -1,0 +1,35 @@
+/** `pvpn-gen start|stop|restart|run-now [NAME...]`: the same verbs on either init system (see control/drivers.ts). */
+import { controlArgv, type ControlVerb } from '../../control/drivers.js';
+import { runProcess } from '../../control/exec.js';
+import { OperationError } from '../../errors.js';
+import type { Io } from '../io.js';
+import { installedServices } from '../installed.js';
+
+export function runVerb(verb: ControlVerb) {
+  return async (options: { project?: string }, io: Io, args: string[]): Promise<number> => {
+    const services = installedServices(args, options.project);
+    let failed = 0;
+    for (const service of services) {
+      const argv = controlArgv(service, verb);
+      if (!argv) {
+        if (args.length > 0) throw new OperationError(`${service.name} is a daemon, it has no runs to start now; use \`pvpn-gen restart ${service.name}\``);
+        continue; // `run-now` without names: every periodic job
+      }
+      const [program, ...rest] = argv;
+      const result = await runProcess(program as string, rest);
+      const output = (result.stdout + result.stderr).trim();
+      if (result.exitCode === 0) {
+        io.stdout.write(`${service.name}: ${verb === 'run-now' ? 'run started' : `${verb} done`}${output ? ` (${output.split('\n')[0]})` : ''}\n`);
+      } else {
+        failed++;
+        io.stderr.write(`pvpn-gen: ${service.name}: ${argv.join(' ')} failed (exit ${result.exitCode})${output ? `: ${output}` : ''}\n`);
+      }
+    }
+    return failed > 0 ? 1 : 0;
+  };
+}
+
+export const start = runVerb('start');
+export const stop = runVerb('stop');
+export const restart = runVerb('restart');
+export const runNow = runVerb('run-now');
