@@ -31,9 +31,20 @@ export function shArgv(argv: readonly string[]): string {
   return argv.map(shQuote).join(' ');
 }
 
+const UTF8 = new TextEncoder();
+
+/**
+ * Unicode noncharacters (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF): valid UTF-8, yet systemd's utf8_is_valid() refuses
+ * them (unichar_is_valid()), and a unit line holding one is ignored ("String is not UTF-8 clean").
+ */
+function isNoncharacter(code: number): boolean {
+  return (code >= 0xfdd0 && code <= 0xfdef) || (code & 0xfffe) === 0xfffe;
+}
+
 /**
  * One argument of a systemd Exec*= line: double-quoted with C escapes, then `%` and `$` doubled, because systemd
  * expands specifiers and $VARIABLES even inside quotes (an unknown specifier such as `%Z` makes the unit fail).
+ * A noncharacter is written as its UTF-8 bytes in `\xNN` escapes, which keep the line clean and the argument exact.
  */
 export function systemdExecArg(value: string): string {
   if (value.includes('\u0000')) reject('systemd Exec', value, 'NUL cannot be passed in an argument');
@@ -60,20 +71,32 @@ export function systemdExecArg(value: string): string {
         break;
       default: {
         const code = char.codePointAt(0) ?? 0;
-        out += code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : char;
+        if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+        else if (isNoncharacter(code)) for (const byte of UTF8.encode(char)) out += `\\x${byte.toString(16)}`;
+        else out += char;
       }
     }
   }
   return out + '"';
 }
 
-/** A whole Exec*= command line. Every word is quoted, so a leading `-`, `@` or `;` is never read as syntax. */
+/**
+ * A whole Exec*= command line. Every word is quoted, so a leading `-`, `@` or `;` is never read as syntax.
+ * systemd undoes `$$` in the arguments (argv[0] included) but never in the path it executes, so a program path
+ * with a `$` is written as `@PATH ARGV0`: the path with its `$` as is, then argv[0] escaped like any argument.
+ */
 export function systemdExecLine(argv: readonly string[]): string {
   const program = argv[0];
   if (program === undefined || !program.startsWith('/')) {
     reject('systemd Exec', program ?? '', 'the program must be an absolute path');
   }
-  return argv.map(systemdExecArg).join(' ');
+  // load-fragment.c refuses such a path ("Executable name contains special characters"): string_is_safe()
+  if (/["'\\]/.test(program) || CONTROL.test(program)) {
+    reject('systemd Exec', program, 'systemd refuses quotes, backslashes and control characters in the program path');
+  }
+  const words = argv.map(systemdExecArg);
+  if (!program.includes('$')) return words.join(' ');
+  return [`@${systemdExecArg(program).replaceAll('$$', '$')}`, ...words].join(' ');
 }
 
 /**
@@ -83,6 +106,10 @@ export function systemdExecLine(argv: readonly string[]): string {
 export function systemdEnvironment(name: string, value: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) reject('systemd Environment=', name, 'not a variable name');
   if (CONTROL_EXCEPT_TAB.test(value)) reject('systemd Environment=', value, 'control characters');
+  for (const char of value) {
+    // systemd drops such an assignment ("Invalid environment assignment"): env_value_is_valid() -> utf8_is_valid()
+    if (isNoncharacter(char.codePointAt(0) ?? 0)) reject('systemd Environment=', value, 'systemd refuses Unicode noncharacters in a value');
+  }
   const escaped = value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('%', '%%').replaceAll('\t', '\\t');
   return `"${name}=${escaped}"`;
 }

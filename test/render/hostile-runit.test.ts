@@ -1,0 +1,254 @@
+/**
+ * Hostile argv and environment through the runit `run` script, checked by the real dash: a spec whose command and
+ * environment are built from quotes, backslashes, $-expansions, specifiers, globs, separators, tabs, unicode and
+ * random text renders a `run` script; `dash run once` (as root, dropping to `daemon` with chpst) starts the probe
+ * (test/support/probe.c), which writes the argv and the complete environment it received to fd 3.
+ * The job must get exactly the spec's argv, and exactly the spec's environment plus what the script adds on
+ * purpose: PATH, USER, LOGNAME and HOME (templates/runit/run.hbs, `prepare`), the spec winning on a shared name.
+ */
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { chmodSync, closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SpecError } from '../../src/errors.js';
+import { renderSpec } from '../../src/render/render.js';
+import { compileSpec } from '../../src/spec/compile.js';
+import {
+  CONTROL_EXCEPT_TAB,
+  HOSTILE_DIRS_QUOTES,
+  HOSTILE_DIRS_SYSTEMD,
+  everyTokenCase,
+  hostileCase,
+  hostileService,
+  hostileSpecText,
+  hostileString,
+  specEnvironment,
+  type HostileCase,
+} from '../support/hostile.js';
+import { buildProbe, environMap, parseProbeRecord } from '../support/probe.js';
+import { requireRoot, requireTool } from '../support/tools.js';
+
+/** What `run` puts in the clean environment (env -i ... PATH=...) before the spec's variables. */
+const SCRIPT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const RUN_PATH = '/etc/runit/sv/hostile/run';
+/** property runs x cases run concurrently per run */
+const RUNS = 260;
+const BATCH = 8;
+
+requireRoot('the run script drops to the user `daemon` with chpst');
+const dash = requireTool('dash');
+requireTool('chpst');
+const probe = buildProbe();
+const work = mkdtempSync(join(tmpdir(), 'pvpn-hostile-runit-'));
+chmodSync(work, 0o755);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The program paths a case may use: the probe itself, then the same binary under hostile directory names. */
+const programs = [probe.path];
+for (const [i, dir] of [...HOSTILE_DIRS_SYSTEMD, ...HOSTILE_DIRS_QUOTES].entries()) {
+  const path = join(work, 'programs', `${i} ${dir}`);
+  mkdirSync(path, { recursive: true, mode: 0o755 });
+  linkSync(probe.path, join(path, 'probe'));
+  programs.push(join(path, 'probe'));
+}
+
+const daemonHome = execFileSync('getent', ['passwd', 'daemon'], { encoding: 'utf8' }).trim().split(':')[5] ?? '';
+
+function runScriptOf(c: HostileCase): { command: string[]; script: string } {
+  const command = [programs[c.program] as string, ...c.args];
+  const model = compileSpec(hostileSpecText({ hostile: hostileService(command, c.env) }), 'hostile.json');
+  const entry = renderSpec(model, { target: 'runit' }).entries.find((e) => e.path === RUN_PATH);
+  if (entry?.kind !== 'file') throw new Error(`no ${RUN_PATH} rendered`);
+  return { command, script: entry.content };
+}
+
+function expectedEnvironment(c: HostileCase): Map<string, string> {
+  const env = new Map([
+    ['PATH', SCRIPT_PATH],
+    ['USER', 'daemon'],
+    ['LOGNAME', 'daemon'],
+    ['HOME', daemonHome],
+  ]);
+  for (const [name, value] of specEnvironment(c.env)) env.set(name, value);
+  return env;
+}
+
+function run(argv: string[], fd3: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe', fd3] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+let cases = 0;
+
+/** Runs one case through the real dash; returns what went wrong, or null. */
+async function check(c: HostileCase): Promise<string | null> {
+  const n = cases++;
+  const dir = join(work, String(n));
+  mkdirSync(dir);
+  try {
+    const { command, script } = runScriptOf(c);
+    writeFileSync(join(dir, 'run'), script);
+    chmodSync(join(dir, 'run'), 0o755);
+    const fd = openSync(join(dir, 'fd3'), 'w');
+    let result;
+    try {
+      result = await run([dash, join(dir, 'run'), 'once'], fd);
+    } finally {
+      closeSync(fd);
+    }
+    const problems: string[] = [];
+    if (result.code !== 0) problems.push(`exit ${result.code}`);
+    if (!/^pvpn-gen: run started\npvpn-gen: run finished status=0 seconds=\d+\n$/.test(result.stdout) || result.stderr !== '') {
+      problems.push(`output ${JSON.stringify(result.stdout + result.stderr)}`);
+    }
+    let record;
+    try {
+      record = parseProbeRecord(readFileSync(join(dir, 'fd3')));
+    } catch (error) {
+      problems.push(String(error));
+    }
+    if (record) {
+      if (JSON.stringify(record.argv) !== JSON.stringify(command)) {
+        problems.push(`argv ${JSON.stringify(record.argv)}, expected ${JSON.stringify(command)}`);
+      }
+      const got = environMap(record.environ);
+      const want = expectedEnvironment(c);
+      for (const [name, value] of want) {
+        if (!got.has(name)) problems.push(`${name} missing (expected ${JSON.stringify(value)})`);
+        else if (got.get(name) !== value) problems.push(`${name}=${JSON.stringify(got.get(name))}, expected ${JSON.stringify(value)}`);
+      }
+      for (const [name, value] of got) if (!want.has(name)) problems.push(`unexpected ${name}=${JSON.stringify(value)}`);
+    }
+    return problems.length === 0 ? null : `${problems.join('; ')}\n  case: ${JSON.stringify(c)}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const caseArb = hostileCase(programs.length);
+
+describe('runit run script: hostile argv and environment reach the job exactly (real dash, chpst, probe)', () => {
+  it(`${RUNS * BATCH} generated cases, ${BATCH} at a time`, async () => {
+    // first, every token at once under every program path
+    const examples: HostileCase[][] = [];
+    for (let i = 0; i < programs.length; i += BATCH) {
+      const batch = programs.slice(i, i + BATCH).map((_, k) => ({ ...everyTokenCase(), program: i + k }));
+      while (batch.length < BATCH) batch.push(everyTokenCase());
+      examples.push(batch);
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.array(caseArb, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+        const failures = (await Promise.all(batch.map(check))).filter((f): f is string => f !== null);
+        if (failures.length > 0) throw new Error(failures.join('\n'));
+      }),
+      { numRuns: RUNS, examples: examples.map((batch) => [batch] as [HostileCase[]]) },
+    );
+    expect(cases).toBeGreaterThanOrEqual(RUNS * BATCH);
+  }, 240_000);
+
+  it('shellcheck -s sh and dash -n are clean on 50 generated scripts', () => {
+    const shellcheck = requireTool('shellcheck');
+    const dir = join(work, 'lint');
+    mkdirSync(dir);
+    const samples = [everyTokenCase(), ...fc.sample(caseArb, 49)];
+    const scripts = samples.map((c, i) => {
+      const path = join(dir, `run-${i}`);
+      writeFileSync(path, runScriptOf(c).script);
+      return path;
+    });
+    const lint = spawnSync(shellcheck, ['-s', 'sh', '--severity=style', ...scripts], { encoding: 'utf8' });
+    expect(lint.stdout + lint.stderr).toBe('');
+    expect(lint.status).toBe(0);
+    for (const script of scripts) {
+      const parsed = spawnSync(dash, ['-n', script], { encoding: 'utf8' });
+      expect(parsed.stderr, script).toBe('');
+      expect(parsed.status, script).toBe(0);
+    }
+  });
+
+  // dash calls getoptsreset() on every assignment to OPTIND, also when importing it from the environment, and
+  // exits with "Illegal number" for anything but digits: no POSIX sh script can pass OPTIND=x to a job, while
+  // systemd can. Remove `.fails` once the renderer passes such a variable without the shell (e.g. via env(1)) or
+  // refuses it for runit.
+  it.fails('known gap: a non-numeric OPTIND reaches the job (dash dies with "Illegal number")', async () => {
+    expect(await check({ program: 0, args: [], env: [['OPTIND', 'x']] })).toBeNull();
+  });
+});
+
+describe('compileSpec refuses what no run script or unit can hold', () => {
+  const control = fc
+    .integer({ min: 0, max: 0x20 })
+    .map((code) => String.fromCharCode(code === 0x20 ? 0x7f : code))
+    .filter((ch) => CONTROL_EXCEPT_TAB.test(ch));
+  const withControl = fc
+    .tuple(hostileString, control, fc.nat())
+    .map(([text, ch, at]) => {
+      const cut = at % (text.length + 1);
+      return text.slice(0, cut) + ch + text.slice(cut);
+    });
+
+  const rejects = (text: string) => {
+    let error: unknown;
+    try {
+      compileSpec(text, 'hostile.json');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+  };
+
+  it('a control character (other than tab) in an argument', () => {
+    fc.assert(
+      fc.property(fc.array(hostileString, { maxLength: 3 }), withControl, fc.nat(), (args, bad, at) => {
+        args.splice(at % (args.length + 1), 0, bad);
+        rejects(hostileSpecText({ hostile: hostileService([probe.path, ...args], []) }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a control character (other than tab) in the program path', () => {
+    fc.assert(
+      fc.property(withControl, (bad) => rejects(hostileSpecText({ hostile: hostileService([`/opt/${bad}x/probe`], []) }))),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a control character (other than tab) in an environment value', () => {
+    fc.assert(
+      fc.property(withControl, (bad) => rejects(hostileSpecText({ hostile: hostileService([probe.path], [['X', bad]]) }))),
+      { numRuns: 300 },
+    );
+  });
+
+  // JSON (and YAML) can spell a lone surrogate ("\ud800"); no file can hold one: Buffer/TextEncoder write U+FFFD
+  // instead, so the job would get other bytes than the spec says. Remove `.fails` once validation refuses them.
+  it.fails('known gap: a lone surrogate in an argument or a value is refused', () => {
+    rejects('{"version":1,"services":{"x":{"user":"daemon","command":["/bin/p","a\\ud800"]}}}');
+    rejects('{"version":1,"services":{"x":{"user":"daemon","command":["/bin/p"],"environment":{"A":"\\udfff"}}}}');
+  });
+
+  it('an environment name that is not [A-Za-z_][A-Za-z0-9_]*', () => {
+    const badName = fc.oneof(
+      fc.constantFrom('', '1A', 'A-B', 'A B', 'A=B', 'A.B', 'é', '$A', 'A\tB', 'A\nB', '\u0000'),
+      fc.string({ minLength: 1, maxLength: 6 }).filter((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)),
+    );
+    fc.assert(
+      fc.property(badName, (name) => rejects(hostileSpecText({ hostile: hostileService([probe.path], [[name, 'v']]) }))),
+      { numRuns: 200 },
+    );
+  });
+});
