@@ -3,6 +3,7 @@
  * the "pvpn-gen: run ..." lines the generated runit scripts write through svlogd, or systemd's own structured
  * journal messages (grouped by INVOCATION_ID). Pure parsers: the text comes in, records come out.
  */
+import { constants as osConstants } from 'node:os';
 
 export type Outcome = 'success' | 'failed' | 'skipped' | 'running' | 'stopped';
 
@@ -103,6 +104,13 @@ interface JournalEntry {
   readonly __REALTIME_TIMESTAMP?: string;
 }
 
+/** "9" -> "SIGKILL" (systemd logs the signal of a killed process as its number) */
+function signalName(status: string | undefined): string {
+  const number = Number(status);
+  const name = Object.entries(osConstants.signals).find(([, n]) => n === number)?.[0];
+  return name ?? `signal ${status ?? '?'}`;
+}
+
 /** `journalctl -u UNIT -o json` output (one JSON object per line), for the unit's own manager messages. */
 export function parseJournal(text: string, unit: string, daemon: boolean): History {
   const byInvocation = new Map<string, { started?: number; ended?: number; outcome?: Outcome; status?: number; detail?: string }>();
@@ -138,7 +146,9 @@ export function parseJournal(text: string, unit: string, daemon: boolean): Histo
         run.detail = entry.UNIT_RESULT === 'exec-condition' ? 'precondition not met' : `skipped: ${entry.UNIT_RESULT ?? ''}`;
         break;
       case PROCESS_EXIT:
-        if (entry.EXIT_STATUS !== undefined && /^\d+$/.test(entry.EXIT_STATUS)) run.status = Number(entry.EXIT_STATUS);
+        // EXIT_STATUS is the exit status only for EXIT_CODE=exited; for killed/dumped it is the signal number
+        if (entry.EXIT_CODE === 'killed' || entry.EXIT_CODE === 'dumped') run.detail = `${entry.EXIT_CODE === 'killed' ? 'killed by' : 'dumped core on'} ${signalName(entry.EXIT_STATUS)}`;
+        else if (entry.EXIT_STATUS !== undefined && /^\d+$/.test(entry.EXIT_STATUS)) run.status = Number(entry.EXIT_STATUS);
         else if (entry.EXIT_STATUS) run.detail = `${entry.EXIT_CODE ?? 'ended'} ${entry.EXIT_STATUS}`;
         break;
       case SUCCESS:

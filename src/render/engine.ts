@@ -61,11 +61,11 @@ export const HELPERS: Readonly<Record<string, HelperDelegate>> = {
   comment: (...all: unknown[]) => commentLine(args(all).map((a) => asString(a, 'comment')).join('')),
   /** one POSIX sh word */
   sh: (...all: unknown[]) => shQuote(asString(args(all)[0], 'sh')),
-  /** a POSIX sh variable name (assignment or export) */
-  shVar: (...all: unknown[]) => {
-    const name = asString(args(all)[0], 'shVar');
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TypeError(`template helper shVar: ${JSON.stringify(name)} is not a variable name`);
-    return name;
+  /** one word NAME=VALUE for env(1): name checked, the whole word single-quoted */
+  shAssign: (...all: unknown[]) => {
+    const [name, value] = args(all).map((a) => asString(a, 'shAssign'));
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name ?? '')) throw new TypeError(`template helper shAssign: ${JSON.stringify(name)} is not a variable name`);
+    return shQuote(`${name}=${value ?? ''}`);
   },
   /** a list of POSIX sh words */
   shArgv: (...all: unknown[]) => shArgv(asArgv(args(all)[0], 'shArgv')),

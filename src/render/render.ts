@@ -8,6 +8,7 @@ import { pointerOf } from '../spec/problem.js';
 import type { ServiceModel, SpecModel } from '../spec/types.js';
 import { capabilityGaps } from './capabilities.js';
 import { builtinTemplates, type TemplateSet } from './engine.js';
+import { EscapeError } from './escape.js';
 import { renderRunitService } from './runit.js';
 import { renderSystemdService } from './systemd.js';
 import { DEFAULT_RUNIT_LAYOUT, RUNIT_LAYOUTS } from './targets.js';
@@ -56,9 +57,15 @@ export function renderSpec(model: SpecModel, options: RenderOptions): Rendered {
         message: `${gap.key}: ${options.target} ${gap.support === 'none' ? 'cannot express this' : 'only approximates this'}: ${gap.how}`,
       });
     }
-    const rendered = layout
-      ? renderRunitService(service, model, layout, templates, problems)
-      : renderSystemdService(service, model, templates);
+    let rendered: ReturnType<typeof renderSystemdService>;
+    try {
+      rendered = layout ? renderRunitService(service, model, layout, templates, problems) : renderSystemdService(service, model, templates);
+    } catch (error) {
+      // Validation refuses what no format can hold; this catches what only one target's format cannot.
+      if (!(error instanceof EscapeError)) throw error;
+      problems.push({ severity: 'error', file: model.specName, pointer: pointerOf(['services', service.name]), message: `${options.target}: ${error.message}` });
+      continue;
+    }
     entries.push(...rendered.entries);
     services.push(rendered.handle);
   }

@@ -135,8 +135,10 @@ export const HARDENING_TABLE: readonly HardeningDirective[] = [
     directive: 'SystemCallFilter',
     profiles: STRICT,
     protects: 'only the system calls of ordinary services, none of the privileged or resource-changing ones',
-    knob: 'syscalls (added to the allow list)',
-    values: (s) => [['@system-service', ...s.hardening.syscalls].join(' '), '~@privileged @resources'],
+    knob: 'syscalls (allowed again after the deny line)',
+    // Lines apply in order: the knob's calls go last, or `~@privileged @resources` would take them away again
+    // (syscalls: [setpriority] would still be EPERM).
+    values: (s) => ['@system-service', '~@privileged @resources', ...(s.hardening.syscalls.length > 0 ? [s.hardening.syscalls.join(' ')] : [])],
   },
   { directive: 'SystemCallErrorNumber', profiles: STRICT, protects: 'a blocked system call fails with EPERM instead of killing the job', knob: 'profile: basic', values: () => ['EPERM'] },
   {

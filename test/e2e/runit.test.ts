@@ -1,0 +1,179 @@
+/**
+ * runit end to end: `pvpn-gen install` into a machine whose PID 1 is the real runsvdir (test/harness/
+ * runit-sandbox.sh), laid out like Void and like Artix. The job runs repeatedly with exactly its argv,
+ * environment and user; a failing precondition skips runs and logs it; stop/start/restart/run-now work through
+ * pvpn-gen and sv; svlogd writes and rotates the log at the configured size; status shows the runs; uninstall
+ * stops and removes everything and leaves no process.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bootRunit, type RunitSandbox } from '../harness/runit-sandbox.js';
+import { BIN } from '../support/paths.js';
+
+const PROBE = `#!/usr/bin/python3
+# writes what it was started with (argv, environment, ids) as JSON, and some log volume for svlogd
+# the environment as exec'd (/proc/self/environ): python itself may add LC_CTYPE to os.environ (PEP 538)
+import json, os, sys, time
+environ = dict(kv.split("=", 1) for kv in open("/proc/self/environ").read().split("\\0") if kv)
+record = {"argv": sys.argv, "env": environ, "uid": os.getuid(), "gid": os.getgid(), "cwd": os.getcwd()}
+with open("/tmp/probe-out/%d-%d.json" % (time.time_ns(), os.getpid()), "w") as f:
+    json.dump(record, f)
+print("probe ran " + "x" * 400)
+`;
+
+const SPEC = `version: 1
+services:
+  e2e-job:
+    description: periodic probe
+    command: [/usr/local/bin/pvpn-probe, "first arg", "$HOME", "it's", ""]
+    precondition: [/usr/bin/test, -e, /tmp/go]
+    interval: 1s
+    user: daemon
+    workingDirectory: /tmp
+    environment: { GREETING: "hello world", QUOTED: "a'b\\"c $X" }
+    logging: { dir: /var/log/e2e-job, maxSize: 4096, keep: 3 }
+    hardening: basic
+  e2e-manual:
+    command: [/usr/local/bin/pvpn-probe, manual]
+    interval: 1h
+    onBoot: 1h
+    user: daemon
+    logging: { dir: /var/log/e2e-manual }
+`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each([
+  ['void', '/var/service', '/etc/sv'],
+  ['artix', '/run/runit/service', '/etc/runit/sv'],
+] as const)('runit, %s layout', (layout, scanDir, serviceDir) => {
+  let box: RunitSandbox;
+  const sh = async (script: string, input?: string) => {
+    const r = await box.exec(['sh', '-c', script], input === undefined ? {} : { input });
+    return r;
+  };
+  const pvpn = (...args: string[]) => box.exec(['env', 'PVPN_GEN_RENDERER=silent', 'NO_COLOR=1', process.execPath, BIN, ...args], { timeoutMs: 60_000 });
+  const probes = async (filter = '') => {
+    const r = await sh(`for f in /tmp/probe-out/*.json; do [ -e "$f" ] && cat "$f" && echo; done`);
+    return r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { argv: string[]; env: Record<string, string>; uid: number; gid: number; cwd: string })
+      .filter((p) => (filter ? p.argv[1] === filter : p.argv[1] !== 'manual'));
+  };
+  const waitFor = async (what: string, check: () => Promise<boolean>, ms = 15_000) => {
+    const deadline = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await sleep(200);
+    }
+  };
+
+  beforeAll(async () => {
+    box = bootRunit(scanDir);
+    await sh('cat > /usr/local/bin/pvpn-probe && chmod 755 /usr/local/bin/pvpn-probe', PROBE);
+    await sh('mkdir -p /tmp/probe-out && chmod 1777 /tmp/probe-out && mkdir -p /root/e2e && cat > /root/e2e/pvpn-gen.yaml', SPEC);
+  }, 60_000);
+  afterAll(() => box?.stop());
+
+  test('install starts both services under runsv', async () => {
+    const r = await pvpn('--spec', '/root/e2e/pvpn-gen.yaml', 'install', '--target', 'runit', '--layout', layout, '--yes');
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    const status = await sh(`sv status ${serviceDir}/e2e-job ${serviceDir}/e2e-job/log`);
+    expect(status.stdout).toMatch(new RegExp(`^run: ${serviceDir}/e2e-job: \\(pid \\d+\\)`, 'm'));
+    expect(status.stdout).toMatch(/^run: .*e2e-job\/log: \(pid \d+\)/m);
+  }, 60_000);
+
+  test('while the precondition fails, runs are skipped and logged', async () => {
+    await waitFor('a skipped run in the log', async () => (await sh('cat /var/log/e2e-job/current')).stdout.includes('pvpn-gen: run skipped precondition-status=1'));
+    expect(await probes()).toEqual([]);
+  }, 30_000);
+
+  test('the job runs repeatedly with exactly its argv, environment and user', async () => {
+    await sh('touch /tmp/go');
+    await waitFor('three runs', async () => (await probes()).length >= 3);
+    const daemon = (await sh('id -u daemon; id -g daemon')).stdout.trim().split('\n').map(Number);
+    for (const probe of await probes()) {
+      expect(probe.argv).toEqual(['/usr/local/bin/pvpn-probe', 'first arg', '$HOME', "it's", '']);
+      expect(probe.env).toEqual({
+        PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        USER: 'daemon',
+        LOGNAME: 'daemon',
+        HOME: '/usr/sbin',
+        GREETING: 'hello world',
+        QUOTED: 'a\'b"c $X',
+      });
+      expect([probe.uid, probe.gid]).toEqual(daemon);
+      expect(probe.cwd).toBe('/tmp');
+    }
+  }, 30_000);
+
+  test('status shows the runs, skipped runs, and the next run', async () => {
+    const r = await pvpn('status', '--json', 'e2e-job');
+    expect(r.code).toBe(0);
+    const [status] = JSON.parse(r.stdout) as Array<Record<string, unknown> & { lastRun: { outcome: string; status: number }; runs: unknown[] }>;
+    expect(status).toMatchObject({ name: 'e2e-job', target: 'runit', kind: 'periodic', enabled: true });
+    expect(['waiting', 'running']).toContain(status?.state);
+    expect(status?.lastRun).toMatchObject({ outcome: 'success', status: 0 });
+    expect(Number(status?.skipped)).toBeGreaterThan(0);
+    expect(typeof status?.nextRun).toBe('string');
+    const text = await pvpn('status');
+    expect(text.stdout).toMatch(/e2e-job \(periodic, runit\): enabled, (waiting|running)/);
+    expect(text.stdout).toMatch(/last run: success .* exit 0/);
+  }, 30_000);
+
+  test('run-now runs a job outside its schedule', async () => {
+    expect(await probes('manual')).toEqual([]);
+    const r = await pvpn('run-now', 'e2e-manual');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('e2e-manual: run started');
+    await waitFor('the manual run', async () => (await probes('manual')).length === 1, 10_000);
+  }, 30_000);
+
+  test('stop, start and restart work through pvpn-gen', async () => {
+    expect((await pvpn('stop', 'e2e-job')).code).toBe(0);
+    expect((await sh(`sv status ${serviceDir}/e2e-job`)).stdout).toMatch(/^down: /);
+    const stoppedAt = (await probes()).length;
+    await sleep(2500);
+    expect((await probes()).length).toBe(stoppedAt);
+    expect((await pvpn('start', 'e2e-job')).code).toBe(0);
+    await waitFor('runs after start', async () => (await probes()).length > stoppedAt);
+    const before = (await sh(`sv status ${serviceDir}/e2e-job`)).stdout;
+    expect((await pvpn('restart', 'e2e-job')).code).toBe(0);
+    // runsv keeps at least a second between two starts, so the new run process may come a moment later
+    const pidOf = (text: string) => text.match(/^run: [^;]*?\(pid (\d+)\)/)?.[1];
+    await waitFor('the restarted run process', async () => {
+      const after = pidOf((await sh(`sv status ${serviceDir}/e2e-job`)).stdout);
+      return after !== undefined && after !== pidOf(before);
+    }, 5000);
+  }, 30_000);
+
+  test('svlogd writes the log and rotates it at the configured size, keeping 3 files', async () => {
+    await waitFor('a rotated log file', async () => (await sh('ls /var/log/e2e-job')).stdout.includes('@'), 30_000);
+    const files = (await sh('ls /var/log/e2e-job')).stdout.split('\n').filter((f) => f.startsWith('@'));
+    expect(files.length).toBeGreaterThanOrEqual(1);
+    expect(files.length).toBeLessThanOrEqual(3);
+    const sizes = (await sh('wc -c /var/log/e2e-job/@*')).stdout;
+    for (const line of sizes.trim().split('\n').slice(0, files.length)) expect(Number(line.trim().split(' ')[0])).toBeLessThanOrEqual(4096);
+    const current = (await sh('cat /var/log/e2e-job/current')).stdout;
+    expect(current).toMatch(/^\d{4}-\d{2}-\d{2}_\d{2}:\d{2}:\d{2}\.\d+ pvpn-gen: /m);
+    const logs = await pvpn('logs', 'e2e-job', '-n', '5');
+    expect(logs.code).toBe(0);
+    // at most the last 5 lines of `current` (fewer just after a rotation)
+    const shown = logs.stdout.trim().split('\n');
+    expect(shown.length).toBeGreaterThanOrEqual(1);
+    expect(shown.length).toBeLessThanOrEqual(5);
+    for (const line of shown) expect(line).toMatch(/^\d{4}-\d{2}-\d{2}_\d{2}:\d{2}:\d{2}\.\d+ /);
+  }, 40_000);
+
+  test('uninstall stops and removes everything; no process is left', async () => {
+    const r = await pvpn('uninstall', '--yes');
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    expect((await sh(`ls -A ${serviceDir} ${scanDir}/`)).stdout.replace(/.*:\n/g, '').trim()).toBe('');
+    // a runsv that has exited stays a zombie until runsvdir's next scan reaps it: it is not running
+    const ps = (await sh('ps -eo stat=,comm=')).stdout.trim().split('\n').filter((l) => !l.trim().startsWith('Z')).map((l) => l.trim().split(/\s+/)[1]).sort();
+    expect(ps).toEqual(['ps', 'runsvdir', 'sh'].sort());
+    expect((await sh('ls -A /var/lib/pvpn-gen 2>&1')).stdout).toMatch(/No such file/);
+  }, 60_000);
+});
