@@ -103,6 +103,13 @@ export const HARDENING_TABLE: readonly HardeningDirective[] = [
   { directive: 'ProtectHostname', profiles: BASIC_AND_STRICT, protects: 'the host name cannot be changed', knob: 'profile: none', values: yes },
   { directive: 'ProtectProc', profiles: STRICT, protects: "other users' processes are invisible in /proc", knob: 'profile: basic', values: () => ['invisible'] },
   { directive: 'ProcSubset', profiles: STRICT, protects: 'only process entries in /proc, no kernel state', knob: 'profile: basic', values: () => ['pid'] },
+  {
+    directive: 'PrivateUsers',
+    profiles: STRICT,
+    protects: 'a user namespace: other users are invisible, and root inside has no power outside',
+    knob: 'capabilities (a capability in a user namespace would not reach the host, so it is left out then)',
+    values: (s) => [s.hardening.capabilities.length > 0 ? 'no' : 'yes'],
+  },
   { directive: 'PrivateMounts', profiles: STRICT, protects: 'mount changes stay private to the service', knob: 'profile: basic', values: yes },
   { directive: 'RestrictNamespaces', profiles: BASIC_AND_STRICT, protects: 'no new namespaces (container escapes start there)', knob: 'profile: none', values: yes },
   { directive: 'RestrictRealtime', profiles: BASIC_AND_STRICT, protects: 'no realtime scheduling that could starve the machine', knob: 'profile: none', values: yes },

@@ -4,41 +4,15 @@
  * `dash -n` on every runit script. A missing tool fails the test (see test/support/tools.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compileSpec } from '../../src/spec/compile.js';
-import { readFileSync } from 'node:fs';
-import type { Rendered } from '../../src/render/types.js';
 import { FIXTURES } from '../support/paths.js';
 import { requireTool } from '../support/tools.js';
+import { stageForVerify, verifyUnits } from '../support/verify.js';
 import { FIXTURE_NAMES, VARIANTS, renderFixture } from '../support/fixtures.js';
-
-/** Writes the rendered tree under a fresh root, with a stub for every program the units name. */
-export function stageForVerify(rendered: Rendered, programs: readonly string[]): string {
-  const root = mkdtempSync(join(tmpdir(), 'pvpn-verify-'));
-  for (const e of rendered.entries) {
-    if (e.kind !== 'file') continue;
-    mkdirSync(dirname(root + e.path), { recursive: true });
-    writeFileSync(root + e.path, e.content, { mode: e.mode });
-  }
-  for (const program of programs) {
-    mkdirSync(dirname(root + program), { recursive: true });
-    writeFileSync(root + program, '#!/bin/sh\nexit 0\n');
-    chmodSync(root + program, 0o755);
-  }
-  return root;
-}
-
-export function verifyUnits(root: string, rendered: Rendered): { status: number | null; output: string } {
-  const units = rendered.entries.filter((e) => e.kind === 'file').map((e) => root + e.path);
-  const result = spawnSync(requireTool('systemd-analyze'), ['verify', '--man=no', '--recursive-errors=no', `--root=${root}`, ...units], {
-    encoding: 'utf8',
-    env: { ...process.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_PAGER: '' },
-  });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
 
 function programsOf(name: string): string[] {
   const file = `${FIXTURES}/${name}.yaml`;
