@@ -50,6 +50,9 @@ function systemdActions(d: ServiceDelta, changes: readonly Change[]): { before: 
   const unitFilesChanged = changes.some(
     (c) => (c.kind === 'create' || c.kind === 'update' || c.kind === 'remove') && (c.path.endsWith('.service') || c.path.endsWith('.timer')),
   );
+  // a removed unit that had failed would stay listed by `systemctl --failed` as "not-found failed": clear it while
+  // it is still loaded
+  if (removed.length > 0) before.push({ kind: 'systemctl', args: ['reset-failed', ...removed.flatMap((s) => s.units)] });
   if (unitFilesChanged) after.push({ kind: 'systemctl', args: ['daemon-reload'] });
   const added = d.added as Array<Handle<'systemd'>>;
   if (added.length > 0) after.push({ kind: 'systemctl', args: ['start', ...added.map((s) => s.mainUnit)] });

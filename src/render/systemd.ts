@@ -68,6 +68,8 @@ function serviceView(service: ServiceModel, specName: string) {
     precondition: service.precondition ? [...service.precondition] : null,
     command: [...service.command],
     restart: daemon ? daemon.restart : null,
+    // `pvpn-gen stop` (systemctl stop) ends a run with TERM: a stopped run is not a failure, as runit logs it too
+    stopIsSuccess: !daemon,
     restartDelay: daemon ? daemon.restartDelayMs : null,
     // oneshot jobs are bounded by their start timeout, daemons by their run time (systemd.service(5))
     timeoutStart: !daemon && service.limits.runtimeMs !== null ? service.limits.runtimeMs : null,

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bootRunit, type RunitSandbox } from '../harness/runit-sandbox.js';
-import { BIN } from '../support/paths.js';
+import { BIN, REPO } from '../support/paths.js';
 
 const PROBE = `#!/usr/bin/python3
 # writes what it was started with (argv, environment, ids) as JSON, and some log volume for svlogd
@@ -69,7 +69,7 @@ describe.each([
   };
 
   beforeAll(async () => {
-    box = bootRunit(scanDir);
+    box = bootRunit(scanDir, [REPO]);
     await sh('cat > /usr/local/bin/pvpn-probe && chmod 755 /usr/local/bin/pvpn-probe', PROBE);
     await sh('mkdir -p /tmp/probe-out && chmod 1777 /tmp/probe-out && mkdir -p /root/e2e && cat > /root/e2e/pvpn-gen.yaml', SPEC);
   }, 60_000);

@@ -1,7 +1,9 @@
 #!/bin/bash
 # runit-sandbox.sh - a throwaway "machine" running the REAL runsvdir, for end-to-end tests of pvpn-gen.
 #
-#   runit-sandbox.sh start SCANDIR [--owner PID]   prints an id; runsvdir scans SCANDIR inside the sandbox
+#   runit-sandbox.sh start SCANDIR [--owner PID] [--bind PATH]...
+#                                                  prints an id; runsvdir scans SCANDIR inside the sandbox;
+#                                                  each PATH of the host is visible at the same path inside
 #   runit-sandbox.sh exec ID -- CMD [ARGS...]      runs CMD inside (as root), returns its exit code
 #   runit-sandbox.sh stop ID                       stops runsvdir and with it every process of the sandbox
 #
@@ -17,7 +19,7 @@ die() { printf 'runit-sandbox: %s\n' "$*" >&2; exit 125; }
 # Inside the new namespaces (PID 1 until it execs runsvdir): build the root and chroot into it.
 inner() {
 	set -e
-	local state=$1 scandir=$2 root=$1/root
+	local state=$1 scandir=$2 root=$1/root bind
 	mount --make-rprivate /
 	mount -t tmpfs -o mode=0755 pvpn-runit-ovl "$state/ovl"
 	mkdir -p "$state/ovl/upper" "$state/ovl/work"
@@ -27,6 +29,12 @@ inner() {
 	mount --rbind /sys "$root/sys"
 	mount -t tmpfs -o mode=0755 run "$root/run"
 	mount -t tmpfs -o mode=1777 tmp "$root/tmp"
+	# the project under test (a checkout may live under /tmp, which is private inside)
+	while IFS= read -r bind; do
+		[ -n "$bind" ] || continue
+		mkdir -p "$root$bind"
+		mount --rbind "$bind" "$root$bind"
+	done <"$state/binds"
 	# The layouts' directories, as a fresh distribution would have them; Artix's scan directory is a link.
 	mkdir -p "$root/etc/sv" "$root/var/service" "$root/etc/service" "$root/etc/runit/sv" "$root/etc/runit/runsvdir/default" "$root/run/runit"
 	ln -sfn /etc/runit/runsvdir/default "$root/run/runit/service"
@@ -38,11 +46,12 @@ inner() {
 }
 
 start() {
-	local scandir=$1 owner=${2:-}
+	local scandir=$1 owner=$2 binds=$3
 	[ "$(id -u)" = 0 ] || die "must run as root"
 	local id=runit-$$-$RANDOM state
 	state=$BASE/$id
 	mkdir -p "$state/root" "$state/ovl"
+	printf '%s' "$binds" >"$state/binds"
 	# setsid: the sandbox must not get the caller's terminal signals; --kill-child: when unshare dies, so does
 	# runsvdir (PID 1), which takes the whole PID namespace down.
 	setsid unshare --mount --pid --fork --kill-child -- /bin/bash "$SELF" __inner "$state" "$scandir" \
@@ -96,7 +105,18 @@ stop() {
 
 case ${1:-} in
 	__inner) inner "$2" "$3" ;;
-	start) shift; scandir=$1; shift; owner=; [ "${1:-}" = --owner ] && owner=$2; start "$scandir" "$owner" ;;
+	start)
+		shift
+		scandir=${1:-}; shift
+		owner=; binds=
+		while [ $# -gt 0 ]; do
+			case $1 in
+				--owner) owner=$2; shift 2 ;;
+				--bind) binds="$binds$(readlink -f "$2")"$'\n'; shift 2 ;;
+				*) die "unknown option $1" ;;
+			esac
+		done
+		start "$scandir" "$owner" "$binds" ;;
 	exec) id=${2:-}; shift 2; [ "${1:-}" = -- ] && shift; run_in "$id" "$@" ;;
 	stop) stop "${2:-}" ;;
 	*) die "usage: $0 start SCANDIR [--owner PID] | exec ID -- CMD... | stop ID" ;;

@@ -13,7 +13,8 @@ export interface RunitSandbox {
   stop(): void;
 }
 
-export function bootRunit(scanDir: string): RunitSandbox {
+/** Boots the sandbox; `binds` are host paths made visible at the same path inside (e.g. the checkout under test). */
+export function bootRunit(scanDir: string, binds: readonly string[] = []): RunitSandbox {
   if (process.getuid?.() !== 0) throw new Error('the runit sandbox needs root (mount and PID namespaces)');
   for (const tool of ['runsvdir', 'runsv', 'sv', 'svlogd', 'chpst', 'unshare', 'nsenter', 'chroot', 'python3']) {
     try {
@@ -22,7 +23,7 @@ export function bootRunit(scanDir: string): RunitSandbox {
       throw new Error(`${tool} is missing: apt-get install -y runit util-linux coreutils python3 (see .ci/run)`);
     }
   }
-  const id = execFileSync(SCRIPT, ['start', scanDir, '--owner', String(process.pid)], { encoding: 'utf8' }).trim();
+  const id = execFileSync(SCRIPT, ['start', scanDir, '--owner', String(process.pid), ...binds.flatMap((b) => ['--bind', b])], { encoding: 'utf8' }).trim();
   let stopped = false;
   return {
     id,
@@ -39,6 +40,8 @@ export function bootRunit(scanDir: string): RunitSandbox {
           clearTimeout(timer);
           resolve({ code: code ?? 1, stdout, stderr });
         });
+        // a command that does not read its input may exit before we finish writing it: that is fine
+        child.stdin.on('error', () => {});
         child.stdin.end(options.input ?? '');
       });
     },
