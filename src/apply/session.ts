@@ -8,7 +8,7 @@ import { OperationError, UsageError } from '../errors.js';
 import { decide, readFacts } from '../control/detect.js';
 import { buildPlan, buildRemovalPlan, type PlanWithDirectories } from '../plan/build.js';
 import { sha256 } from '../plan/hash.js';
-import { readDirectoryRegistry, readManifests, readStates } from '../plan/read-installed.js';
+import { readAccounts, readDirectoryRegistry, readManifests, readStates } from '../plan/read-installed.js';
 import { lockPathOf } from '../plan/state-paths.js';
 import type { Manifest } from '../plan/types.js';
 import type { Rendered, RunitLayoutName, TargetName } from '../render/types.js';
@@ -64,6 +64,16 @@ export function manifestsAt(site: Site): Map<string, Manifest> {
   return readManifests(site.root);
 }
 
+/** Account names the services of the other installed projects need: never removed with this one. */
+function accountsElsewhere(manifests: ReadonlyMap<string, Manifest>, project: string): Set<string> {
+  const names = new Set<string>();
+  for (const [name, manifest] of manifests) {
+    if (name === project) continue;
+    for (const s of manifest.services) for (const a of [...(s.accounts?.users.map((u) => u.name) ?? []), ...(s.accounts?.groups ?? [])]) names.add(a);
+  }
+  return names;
+}
+
 function ownedElsewhere(manifests: ReadonlyMap<string, Manifest>, project: string): Map<string, string> {
   const owned = new Map<string, string>();
   for (const [name, manifest] of manifests) if (name !== project) for (const e of manifest.entries) owned.set(e.path, name);
@@ -96,15 +106,20 @@ export function planInstall(
     project,
     spec: { path: spec.path, sha256: sha256(spec.text) },
     tool: `pvpn-gen ${VERSION}`,
+    // accounts are only created on the live system: a staging root has no users to add to
+    existingAccounts: site.live ? readAccounts(site.root) : null,
+    accountsElsewhere: accountsElsewhere(manifests, project),
   });
   return { plan, previous };
 }
 
 export function planUninstall(site: Site, manifest: Manifest, options: { scope: ReadonlySet<string> | null; force: boolean }): InstallPlanContext {
+  const manifests = manifestsAt(site);
   const plan = buildRemovalPlan({
     manifest,
+    accountsElsewhere: accountsElsewhere(manifests, manifest.project),
     installed: readStates(site.root, manifest.entries.map((e) => e.path)),
-    ownedElsewhere: ownedElsewhere(manifestsAt(site), manifest.project),
+    ownedElsewhere: ownedElsewhere(manifests, manifest.project),
     registry: readDirectoryRegistry(site.root),
     scope: options.scope,
     force: options.force,

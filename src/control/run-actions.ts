@@ -74,6 +74,22 @@ export async function runAction(action: Action, options: ActionOptions = {}): Pr
       }
       return;
     }
+    case 'command': {
+      const [program, ...args] = action.argv;
+      const result = await runProcess(program as string, args);
+      if (result.exitCode !== 0) fail(`${describeAction(action)} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
+      return;
+    }
+    case 'ensure-group':
+    case 'ensure-user':
+    case 'remove-group':
+    case 'remove-user': {
+      const argv = accountCommand(action, await accountExists(action));
+      if (!argv) return;
+      const result = await runProcess(argv[0] as string, argv.slice(1));
+      if (result.exitCode !== 0) fail(`${describeAction(action)}: ${argv.join(' ')} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
+      return;
+    }
     case 'runit-wait-gone': {
       if (!(await waitFor(() => runsvPidsOf(action.serviceDir).length === 0, waitMs))) {
         fail(`runsv of ${action.service} is still running ${waitMs / 1000}s after its link was removed`);
@@ -85,4 +101,31 @@ export async function runAction(action: Action, options: ActionOptions = {}): Pr
 
 export async function runActions(actions: readonly Action[], options: ActionOptions = {}): Promise<void> {
   for (const action of actions) await runAction(action, options);
+}
+
+type AccountAction = Extract<Action, { kind: 'ensure-user' | 'ensure-group' | 'remove-user' | 'remove-group' }>;
+
+async function accountExists(action: AccountAction): Promise<boolean> {
+  const database = action.kind.endsWith('user') ? 'passwd' : 'group';
+  return (await runProcess('getent', [database, action.name])).exitCode === 0;
+}
+
+/** The shadow-utils command for an account action (the same on Artix, Void and Debian), or null: nothing to do. */
+export function accountCommand(action: AccountAction, exists: boolean): string[] | null {
+  switch (action.kind) {
+    case 'ensure-group':
+      return exists ? null : ['groupadd', '--system', action.name];
+    case 'ensure-user':
+      // its own group of the same name, no home directory made (the service's directories are made where needed)
+      return exists ? null : ['useradd', '--system', '--user-group', '--no-create-home', '--home-dir', action.home, '--shell', nologin(), action.name];
+    case 'remove-user':
+      return exists ? ['userdel', action.name] : null;
+    case 'remove-group':
+      return exists ? ['groupdel', action.name] : null;
+  }
+}
+
+/** The distribution's nologin shell: /usr/sbin (Debian), /usr/bin (Arch/Artix), /sbin (Void). */
+function nologin(): string {
+  return ['/usr/sbin/nologin', '/usr/bin/nologin', '/sbin/nologin'].find((p) => existsSync(p)) ?? '/bin/false';
 }

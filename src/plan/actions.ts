@@ -95,5 +95,59 @@ export function describeAction(action: Action): string {
       return `wait until runsv supervises ${action.serviceDir} (supervise/ok)`;
     case 'runit-wait-gone':
       return `wait until runsv of ${action.serviceDir} has exited`;
+    case 'command':
+      return action.argv.join(' ');
+    case 'ensure-user':
+      return `create system user ${action.name} (useradd --system), unless it exists`;
+    case 'ensure-group':
+      return `create system group ${action.name} (groupadd --system), unless it exists`;
+    case 'remove-user':
+      return `remove system user ${action.name} (pvpn-gen created it; userdel)`;
+    case 'remove-group':
+      return `remove system group ${action.name} (pvpn-gen created it; groupdel)`;
   }
+}
+
+/** Which accounts to create now, which to remove, and what the manifest records as pvpn-gen's own afterwards. */
+export function planAccounts(input: {
+  readonly services: readonly ServiceHandle[];
+  /** accounts the other installed projects need */
+  readonly neededElsewhere: ReadonlySet<string>;
+  readonly recorded: { readonly users: readonly string[]; readonly groups: readonly string[] };
+  /** what exists now; null when staging under --root (nothing is created there) */
+  readonly existing: { readonly users: ReadonlySet<string>; readonly groups: ReadonlySet<string> } | null;
+  /** the sysusers.d files among the desired files (systemd creates accounts from them) */
+  readonly sysusersFiles: readonly string[];
+}): { create: Action[]; remove: Action[]; record: { users: string[]; groups: string[] } } {
+  const users = new Map<string, string>();
+  const groups = new Set<string>();
+  for (const s of input.services) {
+    for (const u of s.accounts.users) users.set(u.name, u.home);
+    for (const g of s.accounts.groups) groups.add(g);
+  }
+  const target = input.services[0]?.target;
+  const missingUsers = input.existing ? [...users.keys()].filter((u) => !input.existing?.users.has(u)) : [];
+  const missingGroups = input.existing ? [...groups].filter((g) => !input.existing?.groups.has(g) && !users.has(g)) : [];
+  const create: Action[] = [];
+  if (missingUsers.length + missingGroups.length > 0) {
+    if (target === 'systemd') create.push({ kind: 'command', argv: ['systemd-sysusers', ...input.sysusersFiles] });
+    else {
+      create.push(...missingGroups.map((name): Action => ({ kind: 'ensure-group', name })));
+      create.push(...missingUsers.map((name): Action => ({ kind: 'ensure-user', name, home: users.get(name) ?? '/' })));
+    }
+  }
+  const stillNeeded = (name: string) => users.has(name) || groups.has(name) || input.neededElsewhere.has(name);
+  const remove: Action[] = [
+    ...input.recorded.users.filter((u) => !stillNeeded(u)).map((name): Action => ({ kind: 'remove-user', name })),
+    ...input.recorded.groups.filter((g) => !stillNeeded(g)).map((name): Action => ({ kind: 'remove-group', name })),
+  ];
+  const sorted = (names: Iterable<string>) => [...new Set(names)].sort();
+  return {
+    create,
+    remove,
+    record: {
+      users: sorted([...input.recorded.users.filter(stillNeeded), ...missingUsers]),
+      groups: sorted([...input.recorded.groups.filter(stillNeeded), ...missingGroups]),
+    },
+  };
 }

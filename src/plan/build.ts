@@ -1,6 +1,6 @@
 /** Rendered output + installed state + manifest -> Plan (changes, actions, the manifest to record). Pure. */
 import type { Rendered } from '../render/types.js';
-import { planActions } from './actions.js';
+import { planAccounts, planActions } from './actions.js';
 import { compare, directoryRegistry, removalFor } from './compare.js';
 import { MANIFEST_FORMAT } from './manifest.js';
 import type { InstalledState, Manifest, Plan } from './types.js';
@@ -16,6 +16,10 @@ export interface PlanInput {
   readonly project: string;
   readonly spec: { readonly path: string; readonly sha256: string };
   readonly tool: string;
+  /** accounts that exist now (null when staging: nothing is created under --root) */
+  readonly existingAccounts: { readonly users: ReadonlySet<string>; readonly groups: ReadonlySet<string> } | null;
+  /** account names other installed projects need */
+  readonly accountsElsewhere: ReadonlySet<string>;
 }
 
 export interface PlanWithDirectories extends Plan {
@@ -31,6 +35,13 @@ export function buildPlan(input: PlanInput): PlanWithDirectories {
   );
   const services = [...keptServices, ...input.rendered.services].sort((a, b) => (a.name < b.name ? -1 : 1));
   const actions = planActions(comparison.changes, input.manifest?.services ?? [], services);
+  const accounts = planAccounts({
+    services,
+    neededElsewhere: input.accountsElsewhere,
+    recorded: input.manifest?.accounts ?? { users: [], groups: [] },
+    existing: input.existingAccounts,
+    sysusersFiles: input.rendered.entries.filter((e) => e.path.startsWith('/etc/sysusers.d/')).map((e) => e.path),
+  });
   const newPaths = new Set(comparison.entries.map((e) => e.path));
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
@@ -47,11 +58,13 @@ export function buildPlan(input: PlanInput): PlanWithDirectories {
         c.kind === 'update' && c.backup && !input.manifest?.entries.some((e) => e.path === c.path) ? [{ path: c.path, backup: backupPathOf(c.path) }] : [],
       ),
     ].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    accounts: accounts.record,
   };
   return {
     changes: comparison.changes,
     before: actions.before,
-    after: actions.after,
+    // accounts first: a service must not start before its user exists
+    after: [...accounts.create, ...actions.after, ...accounts.remove],
     manifest,
     directories: comparison.directories,
     createDirectories: comparison.createDirectories,
@@ -67,6 +80,7 @@ export function backupPathOf(path: string): string {
 
 export interface RemovalInput {
   readonly manifest: Manifest;
+  readonly accountsElsewhere: ReadonlySet<string>;
   readonly ownedElsewhere: ReadonlyMap<string, string>;
   readonly registry: readonly string[];
   readonly installed: ReadonlyMap<string, InstalledState>;
@@ -88,16 +102,18 @@ export function buildRemovalPlan(input: RemovalInput): PlanWithDirectories {
   const { removeDirectories, directories } = directoryRegistry(input.registry, [...entries.map((e) => e.path), ...input.ownedElsewhere.keys()], []);
   const services = manifest.services.filter((s) => !inScope(s.name));
   const actions = planActions(changes, manifest.services, services);
+  const accounts = planAccounts({ services, neededElsewhere: input.accountsElsewhere, recorded: manifest.accounts ?? { users: [], groups: [] }, existing: null, sysusersFiles: [] });
   const remainingPaths = new Set(entries.map((e) => e.path));
   return {
     changes,
     before: actions.before,
-    after: actions.after,
+    after: [...actions.after, ...accounts.remove],
     manifest: {
       ...manifest,
       services,
       entries,
       backups: manifest.backups.filter((b) => remainingPaths.has(b.path)),
+      accounts: accounts.record,
     },
     directories,
     createDirectories: [],

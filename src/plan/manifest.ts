@@ -46,7 +46,9 @@ export function parseManifest(text: string): { ok: true; manifest: Manifest } | 
     Array.isArray(m.services) &&
     typeof m.project === 'string';
   if (!listsOk) return { ok: false, message: 'its backup or service lists are malformed' };
-  return { ok: true, manifest: m as Manifest };
+  // manifests written before accounts were recorded have none
+  const accounts = m.accounts ?? { users: [], groups: [] };
+  return { ok: true, manifest: { ...(m as Manifest), accounts } };
 }
 
 /** The registry of directories pvpn-gen created: a sorted JSON list of absolute paths. */

@@ -69,3 +69,15 @@ export function readDirectoryRegistry(root: string): string[] {
   if (!dirs) throw new OperationError(`${path} is damaged; fix or remove it (pvpn-gen then leaves the directories it made in place)`);
   return dirs;
 }
+
+/** The user and group names of the system under `root` (its /etc/passwd and /etc/group). */
+export function readAccounts(root: string): { users: Set<string>; groups: Set<string> } {
+  const names = (file: string) => {
+    try {
+      return new Set(readFileSync(`${root}${file}`, 'utf8').split('\n').map((line) => line.split(':')[0] ?? '').filter(Boolean));
+    } catch {
+      return new Set<string>();
+    }
+  };
+  return { users: names('/etc/passwd'), groups: names('/etc/group') };
+}

@@ -42,6 +42,8 @@ export interface Manifest {
   readonly entries: readonly ManifestEntry[];
   /** files taken over with --force, kept at `backup` and put back on uninstall */
   readonly backups: ReadonlyArray<{ readonly path: string; readonly backup: string }>;
+  /** system accounts pvpn-gen created (and so may remove once no service needs them) */
+  readonly accounts: { readonly users: readonly string[]; readonly groups: readonly string[] };
 }
 
 export type ConflictReason =
@@ -90,7 +92,13 @@ export type Action =
   | { readonly kind: 'systemctl'; readonly args: readonly string[] }
   | { readonly kind: 'runit-wait-up'; readonly service: string; readonly serviceDir: string }
   | { readonly kind: 'runit-wait-gone'; readonly service: string; readonly serviceDir: string }
-  | { readonly kind: 'sv'; readonly args: readonly string[]; readonly scanDir: string };
+  | { readonly kind: 'sv'; readonly args: readonly string[]; readonly scanDir: string }
+  /** any other program, as argv (systemd-sysusers) */
+  | { readonly kind: 'command'; readonly argv: readonly string[] }
+  | { readonly kind: 'ensure-user'; readonly name: string; readonly home: string }
+  | { readonly kind: 'ensure-group'; readonly name: string }
+  | { readonly kind: 'remove-user'; readonly name: string }
+  | { readonly kind: 'remove-group'; readonly name: string };
 
 export interface Plan {
   readonly changes: readonly Change[];

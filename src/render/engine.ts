@@ -24,12 +24,20 @@ import {
 import { formatSize, formatSpan } from '../spec/units.js';
 
 export type RenderTemplate = (view: object) => string;
-export type TemplateName = 'systemd/service' | 'systemd/timer' | 'systemd/failure' | 'runit/run' | 'runit/finish' | 'runit/log-run';
+export type TemplateName =
+  | 'systemd/service'
+  | 'systemd/timer'
+  | 'systemd/failure'
+  | 'systemd/sysusers'
+  | 'runit/run'
+  | 'runit/finish'
+  | 'runit/log-run';
 export type TemplateSet = Readonly<Record<TemplateName, RenderTemplate>>;
 export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'systemd/service',
   'systemd/timer',
   'systemd/failure',
+  'systemd/sysusers',
   'runit/run',
   'runit/finish',
   'runit/log-run',
@@ -104,6 +112,12 @@ export const HELPERS: Readonly<Record<string, HelperDelegate>> = {
   sdNumber: (...all: unknown[]) => String(asNumber(args(all)[0], 'sdNumber')),
   /** a directive, unit or enum word */
   sdWord: (...all: unknown[]) => systemdWord(asString(args(all)[0], 'sdWord')),
+  /** one field of a sysusers.d(5) line: quoted when it holds a blank (only names and paths reach here) */
+  sysusers: (...all: unknown[]) => {
+    const value = asString(args(all)[0], 'sysusers');
+    if (/[\u0000-\u001f\u007f"\\%]/.test(value)) throw new TypeError(`template helper sysusers: ${JSON.stringify(value)} cannot be written`);
+    return /\s/.test(value) ? `"${value}"` : value;
+  },
   /** one svlogd config line */
   svlogd: (...all: unknown[]) => svlogdConfigLine(args(all).map((a) => asString(a, 'svlogd')).join('')),
 };

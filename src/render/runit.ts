@@ -7,6 +7,8 @@ import type { ServiceModel, SpecModel } from '../spec/types.js';
 import { toSeconds } from '../spec/units.js';
 import { toSnoozeArgs, parseCalendar } from '../spec/calendar.js';
 import type { TemplateSet } from './engine.js';
+import { accountsOf } from './accounts.js';
+import { managedPaths } from './systemd-hardening.js';
 import { generatedHeader } from './header.js';
 import { FILE_MODE, type RunitLayout } from './targets.js';
 import type { DesiredEntry, ServiceHandle } from './types.js';
@@ -81,6 +83,7 @@ function runView(service: ServiceModel, model: SpecModel, fail: (key: string, me
     periodic: schedule.kind !== 'daemon',
     umask: service.hardening.profile === 'none' ? '022' : '077',
     user: user === 'root' ? null : user,
+    ownedDirectories: user === 'root' ? [] : managedPaths(service),
     workingDirectory: service.workingDirectory,
     environment: service.environment.map(([name, value]) => ({ name, value })),
     environmentFile: service.environmentFile,
@@ -161,6 +164,7 @@ export function renderRunitService(
       enableLink,
       scanDir: layout.scanDir,
       logDir: service.logging.dir,
+      accounts: accountsOf(service, 'runit'),
     },
   };
 }

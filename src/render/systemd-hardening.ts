@@ -47,6 +47,11 @@ function managed(path: string): readonly [string, string] | undefined {
   return undefined;
 }
 
+/** The service's own directories (under /var/lib, /var/cache, /var/log): made and owned for its user on both targets. */
+export function managedPaths(service: ServiceModel): string[] {
+  return writablePaths(service).filter((p) => managed(p) !== undefined);
+}
+
 export function managedDirectories(service: ServiceModel, directive: string): string[] {
   return writablePaths(service)
     .map(managed)

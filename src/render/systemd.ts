@@ -4,6 +4,7 @@
  */
 import type { ServiceModel, SpecModel } from '../spec/types.js';
 import type { TemplateSet } from './engine.js';
+import { accountsOf } from './accounts.js';
 import { generatedHeader } from './header.js';
 import { hardeningLines } from './systemd-hardening.js';
 import { FILE_MODE, SYSTEMD } from './targets.js';
@@ -133,12 +134,23 @@ export function renderSystemdService(
     units.push(`${name}-failure.service`);
     entries.push(file(`${name}-failure.service`, templates['systemd/failure'](failureView(service, model.specName))));
   }
+  // A declared system user, created by systemd-sysusers at install (and at boot, should it ever go missing).
+  const accounts = accountsOf(service, 'systemd');
+  if (accounts.users.length > 0 || accounts.groups.length > 0) {
+    entries.push({
+      kind: 'file',
+      path: `${SYSTEMD.sysusersDir}/pvpn-gen-${name}.conf`,
+      mode: FILE_MODE.config,
+      content: templates['systemd/sysusers']({ header: generatedHeader(model.specName), name, users: accounts.users, groups: accounts.groups }),
+      service: name,
+    });
+  }
   // The link `systemctl enable` makes from the [Install] section (systemctl(1) --root works the same way).
   const mainUnit = periodic ? `${name}.timer` : `${name}.service`;
   const wantedBy = periodic ? SYSTEMD.timerWantedBy : SYSTEMD.daemonWantedBy;
   entries.push({ kind: 'symlink', path: `${dir}/${wantedBy}.wants/${mainUnit}`, target: `${dir}/${mainUnit}`, service: name });
   return {
     entries,
-    handle: { target: 'systemd', name, periodic, mainUnit, serviceUnit: `${name}.service`, units },
+    handle: { target: 'systemd', name, periodic, mainUnit, serviceUnit: `${name}.service`, units, accounts },
   };
 }

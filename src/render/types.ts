@@ -24,8 +24,18 @@ export interface DesiredLink {
 
 export type DesiredEntry = DesiredFile | DesiredLink;
 
+/** System accounts a service needs; created at install when missing, removed on uninstall if pvpn-gen made them. */
+export interface Accounts {
+  /** users, each with its own group of the same name */
+  readonly users: readonly { readonly name: string; readonly home: string }[];
+  /** extra groups (a separate primary group, supplementary groups) */
+  readonly groups: readonly string[];
+}
+
 /** Per service: what the control layer needs to start, stop and query it. */
 export type ServiceHandle =
+  (
+
   | {
       readonly target: 'systemd';
       readonly name: string;
@@ -44,7 +54,8 @@ export type ServiceHandle =
       readonly enableLink: string;
       readonly scanDir: string;
       readonly logDir: string;
-    };
+    }
+  ) & { readonly accounts: Accounts };
 
 export interface Rendered {
   readonly target: TargetName;

@@ -95,7 +95,8 @@ export async function bootE2E(files: Record<string, string>, extraTools: readonl
     chmodSync(opt, 0o755);
     chmodSync(join(opt, 'probe.py'), 0o755);
     for (const name of Object.keys(files)) chmodSync(join(opt, name), 0o644);
-    sb = await bootSystemd({ binds: [`${host}/dist:${REPO}/dist`, `${opt}:${OPT}`] });
+    // the checkout itself (it may live under /tmp, which is private inside), then the dist/ snapshot over it
+    sb = await bootSystemd({ binds: [`${REPO}:${REPO}`, `${host}/dist:${REPO}/dist`, `${opt}:${OPT}`] });
   } catch (error) {
     rmSync(host, { recursive: true, force: true });
     throw error;

@@ -36,7 +36,8 @@ services:
     command: [/usr/local/bin/pvpn-probe, manual]
     interval: 1h
     onBoot: 1h
-    user: daemon
+    user: pvpn-e2e
+    workingDirectory: /var/lib/pvpn-e2e
     logging: { dir: /var/log/e2e-manual }
 `;
 
@@ -75,6 +76,10 @@ describe.each([
   }, 60_000);
   afterAll(() => box?.stop());
 
+  test('before the install, the user of e2e-manual does not exist (install creates it)', async () => {
+    expect((await sh('getent passwd pvpn-e2e')).code).not.toBe(0);
+  });
+
   test('install starts both services under runsv', async () => {
     const r = await pvpn('--spec', '/root/e2e/pvpn-gen.yaml', 'install', '--target', 'runit', '--layout', layout, '--yes');
     expect(r.stderr).not.toContain('error');
@@ -82,6 +87,9 @@ describe.each([
     const status = await sh(`sv status ${serviceDir}/e2e-job ${serviceDir}/e2e-job/log`);
     expect(status.stdout).toMatch(new RegExp(`^run: ${serviceDir}/e2e-job: \\(pid \\d+\\)`, 'm'));
     expect(status.stdout).toMatch(/^run: .*e2e-job\/log: \(pid \d+\)/m);
+    const user = (await sh('getent passwd pvpn-e2e')).stdout;
+    expect(user).toMatch(/^pvpn-e2e:x:\d+:\d+::\/var\/lib\/pvpn-e2e:\/usr\/sbin\/nologin$/m);
+    await waitFor('the state directory', async () => (await sh('stat -c %U:%a /var/lib/pvpn-e2e')).stdout.trim() === 'pvpn-e2e:700');
   }, 60_000);
 
   test('while the precondition fails, runs are skipped and logged', async () => {
@@ -128,6 +136,8 @@ describe.each([
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('e2e-manual: run started');
     await waitFor('the manual run', async () => (await probes('manual')).length === 1, 10_000);
+    const uid = Number((await sh('id -u pvpn-e2e')).stdout.trim());
+    expect((await probes('manual'))[0]?.uid).toBe(uid);
   }, 30_000);
 
   test('stop, start and restart work through pvpn-gen', async () => {
@@ -175,5 +185,8 @@ describe.each([
     const ps = (await sh('ps -eo stat=,comm=')).stdout.trim().split('\n').filter((l) => !l.trim().startsWith('Z')).map((l) => l.trim().split(/\s+/)[1]).sort();
     expect(ps).toEqual(['ps', 'runsvdir', 'sh'].sort());
     expect((await sh('ls -A /var/lib/pvpn-gen 2>&1')).stdout).toMatch(/No such file/);
+    // the user pvpn-gen created is gone again; `daemon`, which was there before, stays
+    expect((await sh('getent passwd pvpn-e2e')).code).not.toBe(0);
+    expect((await sh('getent passwd daemon')).code).toBe(0);
   }, 60_000);
 });

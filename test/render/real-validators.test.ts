@@ -28,6 +28,17 @@ describe.each(FIXTURE_NAMES)('fixture %s', (name) => {
     expect(result.status).toBe(0);
   });
 
+  test('systemd-sysusers accepts every sysusers.d file (dry run)', () => {
+    const rendered = renderFixture(name, 'systemd');
+    const files = rendered.entries.filter((e) => e.path.startsWith('/etc/sysusers.d/'));
+    const root = stageForVerify(rendered, []);
+    for (const file of files) {
+      const result = spawnSync(requireTool('systemd-sysusers'), ['--dry-run', `--root=${root}`, root + file.path], { encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr).not.toMatch(/warning|error|ignoring/i);
+    }
+  });
+
   test('systemd-analyze calendar accepts every calendar schedule', () => {
     const file = `${FIXTURES}/${name}.yaml`;
     for (const service of compileSpec(readFileSync(file, 'utf8'), file).services) {

@@ -23,7 +23,7 @@ export function stageForVerify(rendered: Rendered, programs: readonly string[]):
 }
 
 export function verifyUnits(root: string, rendered: Rendered): { status: number | null; output: string } {
-  const units = rendered.entries.filter((e) => e.kind === 'file').map((e) => root + e.path);
+  const units = rendered.entries.filter((e) => e.kind === 'file' && /\.(service|timer)$/.test(e.path)).map((e) => root + e.path);
   const result = spawnSync(requireTool('systemd-analyze'), ['verify', '--man=no', '--recursive-errors=no', `--root=${root}`, ...units], {
     encoding: 'utf8',
     env: { ...process.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_PAGER: '' },
