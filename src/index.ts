@@ -11,6 +11,6 @@ export { formatProblem, type Problem } from './spec/problem.js';
 export { PvpnGenError, SpecError, UsageError, OperationError, LockedError } from './errors.js';
 export type { SpecDocument, SpecModel, ServiceModel } from './spec/types.js';
 export type { DesiredEntry, DesiredFile, DesiredLink, Rendered, TargetName, RunitLayoutName } from './render/types.js';
-export { CAPABILITIES } from './render/capabilities.js';
-export { HARDENING_TABLE } from './render/systemd-hardening.js';
+export { CAPABILITIES, capabilityTableMarkdown } from './render/capabilities.js';
+export { HARDENING_TABLE, hardeningTableMarkdown } from './render/systemd-hardening.js';
 export { VERSION } from './version.js';

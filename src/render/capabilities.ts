@@ -34,7 +34,7 @@ export const CAPABILITIES: readonly Capability[] = [
   { key: 'workingDirectory', systemd: ['exact', 'WorkingDirectory='], runit: ['exact', 'cd in run'] },
   { key: 'environment', systemd: ['exact', 'Environment='], runit: ['exact', 'export in run, from an empty environment'] },
   { key: 'environmentFile', systemd: ['exact', 'EnvironmentFile='], runit: ['approximate', 'read by run: no escapes or continuation lines'] },
-  { key: 'credentials', systemd: ['exact', 'LoadCredential='], runit: ['approximate', 'a 0600 copy readable by the service user, path in CREDENTIALS_DIRECTORY'] },
+  { key: 'credentials', systemd: ['exact', 'LoadCredential='], runit: ['approximate', 'copies in /run/pvpn-gen/credentials/NAME, 0400 for the service user, in $CREDENTIALS_DIRECTORY'] },
   { key: 'limits.memory', systemd: ['exact', 'MemoryMax= (the whole service)'], runit: ['approximate', 'chpst -m: per-process data, stack and address space'] },
   { key: 'limits.cpu', systemd: ['exact', 'CPUQuota='], runit: ['approximate', 'chpst -n: a lower priority in proportion, not a cap'] },
   { key: 'limits.nofile', systemd: ['exact', 'LimitNOFILE='], runit: ['exact', 'chpst -o'] },
@@ -85,4 +85,15 @@ export function capabilityGaps(
     if (service.setKeys.has(capability.key)) gaps.push({ key: capability.key, support, how });
   }
   return gaps;
+}
+
+const SUPPORT_MARK: Readonly<Record<Support, string>> = { exact: 'exact', approximate: 'approximate (warning)', none: 'none (warning)', 'n/a': 'n/a' };
+
+/** The README's capability table, from the table above (scripts/readme-tables.mjs writes it, a test checks it). */
+export function capabilityTableMarkdown(): string {
+  const rows = CAPABILITIES.map((c) => {
+    const runit = c.runitSandboxed ? `${SUPPORT_MARK[c.runit[0]]}: ${c.runit[1]}; with sandbox: bwrap ${SUPPORT_MARK[c.runitSandboxed[0]]}: ${c.runitSandboxed[1]}` : `${SUPPORT_MARK[c.runit[0]]}: ${c.runit[1]}`;
+    return `| \`${c.key}\` | ${SUPPORT_MARK[c.systemd[0]]}: ${c.systemd[1]} | ${runit} |`;
+  });
+  return ['| setting | systemd | runit |', '| --- | --- | --- |', ...rows].join('\n');
 }

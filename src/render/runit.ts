@@ -84,6 +84,9 @@ function runView(service: ServiceModel, model: SpecModel, fail: (key: string, me
     umask: service.hardening.profile === 'none' ? '022' : '077',
     user: user === 'root' ? null : user,
     ownedDirectories: user === 'root' ? [] : managedPaths(service),
+    // like systemd's LoadCredential=: private copies on a tmpfs, readable by the service user only
+    credentialsDir: service.credentials.length > 0 ? `/run/pvpn-gen/credentials/${service.name}` : null,
+    credentials: service.credentials.map(([name, path]) => ({ name, path })),
     workingDirectory: service.workingDirectory,
     environment: service.environment.map(([name, value]) => ({ name, value })),
     environmentFile: service.environmentFile,

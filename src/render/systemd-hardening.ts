@@ -210,3 +210,12 @@ export function hardeningLines(service: ServiceModel): Array<readonly [string, s
   }
   return lines;
 }
+
+/** The README's table of the systemd directives each profile sets (scripts/readme-tables.mjs, checked by a test). */
+export function hardeningTableMarkdown(): string {
+  const rows = HARDENING_TABLE.map((d) => {
+    const profiles = d.profiles.length === 3 ? 'when the knob asks' : d.profiles.join(', ');
+    return `| \`${d.directive}=\` | ${profiles} | ${d.protects} | ${d.knob} |`;
+  });
+  return ['| directive | profiles | protects | turned off or changed by |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}

@@ -4,7 +4,9 @@
  */
 import { manifestsAt, planInstall, resolveSite, resolveTarget } from '../../apply/session.js';
 import { applyFlow } from '../apply-flow.js';
-import { layoutOf, loadFromOptions, renderLoaded, servicesOf } from '../common.js';
+import { SpecError } from '../../errors.js';
+import { secretProblems } from '../../plan/check-secrets.js';
+import { layoutOf, loadFromOptions, locateProblems, printWarnings, renderLoaded, servicesOf } from '../common.js';
 import type { Io } from '../io.js';
 import type { PlanOptions } from './diff.js';
 
@@ -24,5 +26,9 @@ export async function run(options: InstallOptions & Record<string, unknown>, io:
   layoutOf({ layout }, target);
   const rendered = renderLoaded(spec, { target, layout, services: servicesOf(options), strict: options.strict }, io);
   const scope = servicesOf(options) ? new Set(rendered.services.map((s) => s.name)) : null;
+  const secrets = locateProblems(secretProblems(site.root, spec.model, scope), spec);
+  printWarnings(secrets.filter((p) => p.severity === 'warning'), spec, io);
+  const unsafe = secrets.filter((p) => p.severity === 'error');
+  if (unsafe.length > 0) throw new SpecError(unsafe);
   return applyFlow(site, io, flow, () => planInstall(site, spec, rendered, { scope, force: Boolean(options.force) }));
 }

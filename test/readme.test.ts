@@ -1,0 +1,25 @@
+/** The README's generated tables match the code (run `npm run build && node scripts/readme-tables.mjs` to update). */
+import { readFileSync } from 'node:fs';
+import { expect, test } from 'vitest';
+import { capabilityTableMarkdown } from '../src/render/capabilities.js';
+import { hardeningTableMarkdown } from '../src/render/systemd-hardening.js';
+import { REPO } from './support/paths.js';
+
+const readme = readFileSync(`${REPO}/README.md`, 'utf8');
+const section = (name: string) => new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)?.[1];
+
+test('the capability matrix in the README is the one in src/render/capabilities.ts', () => {
+  expect(section('capabilities')).toBe(capabilityTableMarkdown() + '\n');
+});
+
+test('the hardening table in the README is the one in src/render/systemd-hardening.ts', () => {
+  expect(section('hardening')).toBe(hardeningTableMarkdown() + '\n');
+});
+
+test('the README starts with the two commands: the main job on the example spec, and all tests', () => {
+  const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1]?.trim().split('\n') ?? [];
+  expect(firstBlock).toHaveLength(2);
+  expect(firstBlock[0]).toContain('fixtures/protonvpn-updater.yaml');
+  expect(firstBlock[1]).toBe('npm test');
+  expect(readFileSync(`${REPO}/.ci/run`, 'utf8')).toMatch(/\nnpm test\n/);
+});
