@@ -1,24 +1,88 @@
 #!/usr/bin/env node
-// Bundles the CLI and the API with esbuild: one small entry chunk plus one chunk per command (dynamic imports),
-// so a command loads only what it uses. Run after scripts/generate.mjs (npm run build does both).
+// Bundles pvpn-gen with esbuild, for start-up speed (a CLI people and CI run often):
+//  - dist/cli.js: a small CommonJS entry (no ESM loader, no CLI framework): the command table, the parser, the
+//    error handler; it loads one command bundle per run.
+//  - dist/commands/NAME.js: one self-contained CommonJS bundle per command, each with a V8 code cache
+//    (NAME.js.cache) made here by running the command once; see src/cli/load-command.bundle.ts.
+//  - dist/index.mjs: the programmatic API (ESM, no side effects).
+// Run after scripts/generate.mjs (npm run build does both).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: { cli: 'src/cli/entry.ts', index: 'src/index.ts' },
-  outdir: 'dist',
+const root = new URL('..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   minifySyntax: true,
+  minifyWhitespace: true,
   // cosmiconfig can load TypeScript configs through an optional `typescript` import; we never do (YAML/JSON only).
   external: ['typescript'],
-  // CommonJS dependencies (handlebars, ajv's runtime) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __pvpnCreateRequire } from 'node:module'; const require = __pvpnCreateRequire(import.meta.url);" },
-  chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
-});
+  absWorkingDir: root,
+};
+
+// The CLI's own loader of command bundles replaces the development one (plain dynamic imports).
+const bundleLoader = {
+  name: 'bundle-loader',
+  setup(b) {
+    b.onResolve({ filter: /\/load-command\.js$/ }, (args) =>
+      args.importer.endsWith('load-command.bundle.ts') ? undefined : { path: join(root, 'src/cli/load-command.bundle.ts') },
+    );
+  },
+};
+
+const commands = readdirSync(join(root, 'src/cli/commands')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+await Promise.all([
+  build({ ...common, format: 'cjs', entryPoints: { cli: 'src/cli/entry.ts' }, outdir: dist, plugins: [bundleLoader] }),
+  build({
+    ...common,
+    format: 'cjs',
+    entryPoints: Object.fromEntries(commands.map((c) => [c, `src/cli/commands/${c}.ts`])),
+    outdir: join(dist, 'commands'),
+    // Needed only off the hot path (no --spec given; --templates overrides): loaded from node_modules when used,
+    // so they do not weigh on every run of the command. Exactly these names: handlebars/runtime stays bundled.
+    plugins: [{ name: 'off-the-hot-path', setup: (b) => b.onResolve({ filter: /^(cosmiconfig|handlebars)$/ }, (args) => ({ path: args.path, external: true })) }],
+    // import() of those becomes require(): a vm.Script (the code cache loader) has no dynamic-import callback
+    supported: { 'dynamic-import': false },
+  }),
+  build({
+    ...common,
+    format: 'esm',
+    entryPoints: { index: 'src/index.ts' },
+    outdir: dist,
+    outExtension: { '.js': '.mjs' },
+    // CommonJS dependencies (handlebars, ajv's runtime) call require() for Node built-ins.
+    banner: { js: "import { createRequire as __pvpnCreateRequire } from 'node:module'; const require = __pvpnCreateRequire(import.meta.url);" },
+  }),
+]);
+// dist/ is CommonJS (the package is ESM): no ESM loader on the start-up path.
+writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
+
+// Warm the code caches: one run of each command the benchmark and people use most (a failing run caches too).
+const stage = mkdtempSync(join(tmpdir(), 'pvpn-gen-build-'));
+const spec = join(root, 'fixtures/protonvpn-updater.yaml');
+for (const args of [
+  ['validate'],
+  ['render', '--target', 'systemd'],
+  ['diff', '--target', 'systemd', '--root', stage],
+  ['schema'],
+  ['init', '--force'],
+]) {
+  try {
+    execFileSync(process.execPath, [join(root, 'bin/pvpn-gen.js'), '--spec', args[0] === 'init' ? join(stage, 'init.yaml') : spec, ...args], {
+      stdio: 'ignore',
+      env: { ...process.env, PVPN_GEN_RENDERER: 'silent' },
+    });
+  } catch {
+    // diff exits 1 when something would change: the cache is written all the same
+  }
+}
+rmSync(stage, { recursive: true, force: true });

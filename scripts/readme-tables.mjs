@@ -3,7 +3,7 @@
 // in the code, so the README cannot drift from what pvpn-gen does. Run after `npm run build`;
 // test/readme.test.ts fails when the README is out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { capabilityTableMarkdown, hardeningTableMarkdown } from '../dist/index.js';
+import { capabilityTableMarkdown, hardeningTableMarkdown } from '../dist/index.mjs';
 
 const file = new URL('../README.md', import.meta.url);
 let text = readFileSync(file, 'utf8');

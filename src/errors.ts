@@ -4,8 +4,23 @@
  */
 import type { Problem } from './spec/problem.js';
 
+/**
+ * Errors cross bundle boundaries (each command is its own bundle, with its own copy of these classes), so they are
+ * recognised by a brand in the global symbol registry rather than by instanceof.
+ */
+const BRAND = Symbol.for('pvpn-gen.error');
+
 export abstract class PvpnGenError extends Error {
   abstract readonly exitCode: number;
+  readonly [BRAND] = true;
+}
+
+export function isPvpnGenError(error: unknown): error is PvpnGenError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+}
+
+export function isSpecError(error: unknown): error is SpecError {
+  return isPvpnGenError(error) && error.name === 'SpecError';
 }
 
 /** Wrong command line: unknown option, missing argument, conflicting flags. */
