@@ -20,7 +20,21 @@ function side(state: InstalledState | { kind: 'file'; content: string; mode: num
   return { text: '', mode: '' };
 }
 
+/** A whole file added or removed: one hunk of every line, without running the diff algorithm (the common case). */
+function wholeFile(text: string, sign: '+' | '-'): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  const complete = lines.at(-1) === '';
+  if (complete) lines.pop();
+  const count = lines.length;
+  const range = count === 1 ? '1' : `1,${count}`;
+  const header = sign === '+' ? `@@ -0,0 +${range} @@` : `@@ -${range} +0,0 @@`;
+  return [header, ...lines.map((l) => sign + l), ...(complete ? [] : ['\\ No newline at end of file'])];
+}
+
 function hunks(path: string, before: string, after: string): string[] {
+  if (before === '') return wholeFile(after, '+');
+  if (after === '') return wholeFile(before, '-');
   const patch = structuredPatch(`a${path}`, `b${path}`, before, after, undefined, undefined, { context: 3 });
   const lines: string[] = [];
   for (const hunk of patch.hunks) {

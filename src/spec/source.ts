@@ -1,12 +1,25 @@
 /**
  * Spec text -> plain data plus a way back from a JSON pointer to a line and column.
  *
- * One parser for YAML and JSON (JSON is YAML 1.2), so both get positions, duplicate-key errors and the same
- * scalar rules. YAML 1.2 core schema on purpose: `on`, `no`, `yes` stay strings (no YAML 1.1 surprises);
- * validation then explains the few places where a 1.1 reading was probably meant.
+ * One parser for YAML and JSON (JSON is YAML 1.2): js-yaml's event stream, which carries source offsets. The data
+ * is constructed from the events at once (fast: most runs need nothing else); the positions only when a message
+ * needs one. YAML 1.2 core schema on purpose: `on`, `no`, `yes` stay strings (no YAML 1.1 surprises); validation
+ * explains the few places where a 1.1 reading was probably meant.
  */
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq } from 'yaml';
-import type { Document, Node as YamlNode, Pair } from 'yaml';
+import {
+  CORE_SCHEMA,
+  EVENT_ALIAS,
+  EVENT_DOCUMENT,
+  EVENT_MAPPING,
+  EVENT_POP,
+  EVENT_SCALAR,
+  EVENT_SEQUENCE,
+  SCALAR_STYLE_DOUBLE_QUOTED,
+  SCALAR_STYLE_SINGLE_QUOTED,
+  constructFromEvents,
+  getScalarValue,
+  parseEvents,
+} from 'js-yaml';
 import { SpecError } from '../errors.js';
 import { parsePointer, type Problem, type SourcePosition } from './problem.js';
 
@@ -25,110 +38,154 @@ export interface ParseOptions {
 }
 
 const MAX_ALIASES = 100; // a "billion laughs" document stops here instead of exhausting memory
+const MAX_DEPTH = 64;
+
+type Event = ReturnType<typeof parseEvents>[number];
+
+/** Offsets -> 1-based line and column. */
+function positionsOf(text: string): (offset: number) => SourcePosition {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - (lineStarts[low] ?? 0) + 1 };
+  };
+}
 
 export function parseSpecSource(text: string, file: string, options: ParseOptions = {}): SpecSource {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    version: '1.2',
-    schema: 'core',
-    uniqueKeys: true,
-    prettyErrors: false,
-    strict: true,
-    merge: false,
-  });
-  const at = (offset: number | undefined): SourcePosition | undefined => {
-    if (offset === undefined) return undefined;
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
-  const problems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => ({
-    severity: 'error' as const,
-    file,
-    position: at(e.pos[0]),
-    pointer: '',
-    message: yamlMessage(e.code, e.message),
-  }));
-  if (problems.length > 0) throw new SpecError(problems);
+  const at = positionsOf(text);
+  let events: Event[];
+  let documents: unknown[];
+  try {
+    events = parseEvents(text, { filename: file, maxDepth: MAX_DEPTH });
+    documents = constructFromEvents(events, { source: text, filename: file, schema: CORE_SCHEMA, maxAliases: MAX_ALIASES });
+  } catch (error) {
+    throw new SpecError([yamlProblem(error, file, at)]);
+  }
+  if (documents.length > 1) {
+    const second = events.findIndex((e, i) => i > 0 && e.type === EVENT_DOCUMENT);
+    const start = firstOffset(events.slice(second));
+    throw new SpecError([{ severity: 'error', file, position: start === undefined ? undefined : at(start), pointer: '', message: 'the spec holds several YAML documents (---); keep one' }]);
+  }
 
   const basePath = options.basePath ?? [];
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
-  } catch (error) {
-    throw new SpecError([{ severity: 'error', file, pointer: '', message: (error as Error).message }]);
-  }
-  for (const key of basePath) data = (data as Record<string, unknown> | null)?.[key];
+  let data: unknown = documents[0];
+  for (const key of basePath) data = (data as Record<string, unknown> | null | undefined)?.[key];
   if (data === null || data === undefined) {
-    throw new SpecError([
-      {
-        severity: 'error',
-        file,
-        position: at(0),
-        pointer: '',
-        message: 'the spec is empty; run `pvpn-gen init` for a commented starter spec',
-      },
-    ]);
+    throw new SpecError([{ severity: 'error', file, position: at(0), pointer: '', message: 'the spec is empty; run `pvpn-gen init` for a commented starter spec' }]);
   }
 
+  let tree: TreeNode | undefined;
   return {
     file,
     data,
     locate(pointer, which = 'value') {
-      const found = findNode(doc, [...basePath, ...parsePointer(pointer)]);
+      tree ??= buildTree(events, text);
+      const found = findNode(tree, [...basePath, ...parsePointer(pointer)]);
       if (!found) return undefined;
-      const node = which === 'key' && found.pair ? found.pair.key : found.node;
-      return at(rangeStart(node) ?? rangeStart(found.node));
+      const offset = which === 'key' && found.key ? found.key.start : found.node.start >= 0 ? found.node.start : found.key?.start;
+      return offset === undefined || offset < 0 ? undefined : at(offset);
     },
   };
 }
 
-function rangeStart(node: unknown): number | undefined {
-  if (node && typeof node === 'object' && 'range' in node) {
-    const range = (node as { range?: [number, number, number] }).range;
-    return range?.[0];
+function firstOffset(events: readonly Event[]): number | undefined {
+  for (const e of events) {
+    if (e.type === EVENT_MAPPING || e.type === EVENT_SEQUENCE) return e.start;
+    if (e.type === EVENT_SCALAR && e.valueStart >= 0) return e.valueStart;
   }
   return undefined;
 }
 
-/** Walks the YAML tree along the pointer; stops at the deepest node that exists (a missing key points at its map). */
-function findNode(doc: Document, path: readonly string[]): { node: YamlNode | null; pair?: Pair } | undefined {
-  let node: unknown = doc.contents;
-  let pair: Pair | undefined;
+/** js-yaml's exceptions, made to say what to do, at the place the parser stopped. */
+function yamlProblem(error: unknown, file: string, at: (offset: number) => SourcePosition): Problem {
+  const e = error as { reason?: string; message?: string; mark?: { line?: number; column?: number; position?: number } };
+  const reason = e.reason ?? (e.message ?? String(error)).split('\n')[0] ?? 'invalid YAML';
+  const mark = e.mark;
+  const position =
+    mark?.line !== undefined && mark.column !== undefined ? { line: mark.line + 1, column: mark.column + 1 } : mark?.position !== undefined ? at(mark.position) : undefined;
+  let message = `invalid YAML: ${reason}`;
+  if (reason.startsWith('duplicated mapping key')) message = 'this key appears twice in the same mapping; keep one of them';
+  else if (reason.includes('tab characters')) message = 'a tab is used for indentation; YAML needs spaces';
+  else if (/unknown .*tag/.test(reason)) message = `invalid YAML: ${reason}; remove the !tag`;
+  else if (reason.includes('maxAliases')) message = `more than ${MAX_ALIASES} aliases (*name); spell the values out, or use defaults:`;
+  else if (reason.includes('bad indentation')) message = `invalid YAML: ${reason}; check the indentation of this line`;
+  return { severity: 'error', file, position, pointer: '', message };
+}
+
+/** The document's shape with source offsets: only built when a message needs a position. */
+interface TreeNode {
+  readonly start: number;
+  readonly kind: 'mapping' | 'sequence' | 'scalar' | 'alias';
+  /** scalar text (for mapping keys) */
+  readonly text?: string;
+  readonly children: TreeNode[];
+}
+
+function buildTree(events: readonly Event[], source: string): TreeNode {
+  const root: TreeNode = { start: 0, kind: 'sequence', children: [] };
+  const stack: TreeNode[] = [root];
+  for (const event of events) {
+    const parent = stack[stack.length - 1] as TreeNode;
+    switch (event.type) {
+      case EVENT_MAPPING:
+      case EVENT_SEQUENCE: {
+        const node: TreeNode = { start: event.start, kind: event.type === EVENT_MAPPING ? 'mapping' : 'sequence', children: [] };
+        parent.children.push(node);
+        stack.push(node);
+        break;
+      }
+      case EVENT_SCALAR: {
+        // a quoted scalar's value starts after its quote; the reader looks for the quote
+        const quoted = event.style === SCALAR_STYLE_SINGLE_QUOTED || event.style === SCALAR_STYLE_DOUBLE_QUOTED;
+        const start = event.valueStart >= 0 && quoted ? event.valueStart - 1 : event.valueStart;
+        parent.children.push({ start, kind: 'scalar', text: getScalarValue(source, event), children: [] });
+        break;
+      }
+      case EVENT_ALIAS:
+        parent.children.push({ start: Math.max(0, event.anchorStart - 1), kind: 'alias', children: [] });
+        break;
+      case EVENT_POP:
+        if (stack.length > 1) stack.pop();
+        break;
+      default:
+        break; // a document start: its content lands in root
+    }
+  }
+  return root.children[0] ?? root;
+}
+
+/** Walks the tree along the pointer; stops at the deepest node that exists (a missing key points at its mapping). */
+function findNode(root: TreeNode, path: readonly string[]): { node: TreeNode; key?: TreeNode } | undefined {
+  let node = root;
+  let key: TreeNode | undefined;
   for (const segment of path) {
-    if (isMap(node)) {
-      const next = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === segment);
+    if (node.kind === 'mapping') {
+      let next: TreeNode | undefined;
+      for (let i = 0; i + 1 < node.children.length; i += 2) {
+        const k = node.children[i] as TreeNode;
+        if (k.text === segment) {
+          key = k;
+          next = node.children[i + 1];
+          break;
+        }
+      }
       if (!next) break;
-      pair = next;
-      node = next.value;
-    } else if (isSeq(node)) {
-      const index = Number(segment);
-      const next = node.items[index];
-      if (!Number.isInteger(index) || next === undefined) break;
-      pair = undefined;
+      node = next;
+    } else if (node.kind === 'sequence') {
+      const next = node.children[Number(segment)];
+      if (!/^\d+$/.test(segment) || next === undefined) break;
+      key = undefined;
       node = next;
     } else {
       break;
     }
   }
-  return { node: (node as YamlNode | null) ?? null, ...(pair ? { pair } : {}) };
-}
-
-/** The yaml package's messages, made to say what to do. */
-function yamlMessage(code: string, message: string): string {
-  const first = message.split('\n')[0] ?? message;
-  switch (code) {
-    case 'DUPLICATE_KEY':
-      return 'this key appears twice in the same mapping; keep one of them';
-    case 'MULTIPLE_DOCS':
-      return 'the spec holds several YAML documents (---); keep one';
-    case 'TAB_AS_INDENT':
-      return 'a tab is used for indentation; YAML needs spaces';
-    case 'BAD_INDENT':
-      return `invalid YAML: ${first}; check the indentation of this line`;
-    case 'TAG_RESOLVE_FAILED':
-      return `invalid YAML: ${first}; remove the !tag`;
-    default:
-      return `invalid YAML: ${first}`;
-  }
+  return { node, ...(key ? { key } : {}) };
 }

@@ -3,7 +3,7 @@
 // /home, /root, other IP traffic with `network: loopback`, any socket but AF_UNIX with `network: false`, more
 // memory than its limit). probe.py tries each thing and records the errno it got; the facts are printed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { dump as stringify } from 'js-yaml';
 import { OPT, PROBE, PYTHON, bootE2E, records, show, status, waitFor, type E2E, type ProbeRecord } from './helpers.js';
 
 const SPEC = `${OPT}/hardening.yaml`;

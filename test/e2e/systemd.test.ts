@@ -2,7 +2,7 @@
 // would, then the jobs really run (probe.py records how), then status/logs/run-now/stop/start/uninstall.
 // One sandbox for the whole file; the tests run in order and build on each other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { dump as stringify } from 'js-yaml';
 import { OPT, PROBE, PYTHON, bootE2E, records, show, status, waitFor, type E2E, type ProbeRecord } from './helpers.js';
 
 const SPEC = `${OPT}/spec.yaml`;

@@ -16,7 +16,7 @@ const CASES: ReadonlyArray<readonly [string, string, string]> = [
   ['only a comment', '# nothing\n', '1:1: error: (document): the spec is empty'],
   ['invalid YAML', 'version: 1\nservices: [\n', '3:1: error: (document): invalid YAML'],
   ['duplicate key', base('    interval: 1h\n    interval: 2h\n'), '6:5: error: (document): this key appears twice'],
-  ['two documents', 'version: 1\n---\nversion: 1\n', '2:1: error: (document): the spec holds several YAML documents (---); keep one'],
+  ['two documents', 'version: 1\n---\nversion: 1\n', '3:1: error: (document): the spec holds several YAML documents (---); keep one'],
   ['tab indentation', 'version: 1\nservices:\n\tjob: {}\n', '3:1: error: (document):'],
   ['top level is a list', '- version: 1\n', '1:1: error: (document): expected a mapping (key: value), found a list'],
   ['version missing', 'services:\n  job:\n    command: [/bin/true]\n', '1:1: error: (document): missing "version"'],
