@@ -8,10 +8,15 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // Getters: touching process.stdout/stderr/stdin sets up a stream (a few ms at start-up); a run that prints no
+  // warning never needs stderr, and only the commands that ask a question need stdin.
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    // a getter: touching process.stdin sets up a stream, which only the commands that ask a question need
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
     get stdin() {
       return process.stdin;
     },
