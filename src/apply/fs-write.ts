@@ -25,6 +25,7 @@ import {
   linkSync,
   rmSync,
 } from 'node:fs';
+import { open, symlink } from 'node:fs/promises';
 
 export interface WritePort {
   /** create one directory level (parent must exist) */
@@ -45,7 +46,17 @@ export interface WritePort {
   link(existing: string, newPath: string): void;
   /** delete a directory tree that runsv created (supervise/); never used on anything pvpn-gen did not create */
   removeTree(path: string): void;
+  /**
+   * Many new files and links at once, each as writeNew/symlinkNew, several in flight: their fsyncs overlap, which
+   * is where the time of writing thousands of files goes. Only for temps no one reads until a later commit.
+   */
+  writeNewMany(items: readonly NewItem[]): Promise<void>;
 }
+
+export type NewItem = { readonly path: string; readonly content: string; readonly mode: number } | { readonly path: string; readonly target: string };
+
+/** How many files are written at once (the libuv thread pool is sized to match, see cli/entry.ts). */
+export const WRITES_IN_FLIGHT = 16;
 
 /**
  * Crash tests kill the process at the N-th mutating step (test/apply/crash.test.ts). Reading the variable once at
@@ -118,7 +129,46 @@ export const realWritePort: WritePort = {
   },
   removeTree(path) {
     step();
-    rmSync(path, { recursive: true, force: true });
+    // runsv may still be writing into supervise/ as it exits: retry a directory that fills up again under us
+    rmSync(path, { recursive: true, force: true, maxRetries: 5 });
+  },
+  async writeNewMany(items) {
+    let next = 0;
+    let failure: unknown;
+    const writeOne = async (item: NewItem) => {
+      if ('target' in item) {
+        step();
+        await symlink(item.target, item.path);
+        return;
+      }
+      step();
+      const handle = await open(item.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      try {
+        await handle.chmod(item.mode);
+        step();
+        await handle.writeFile(item.content, 'utf8');
+        step();
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    };
+    // Every worker stops at the first failure, and all have stopped before this returns: a rollback that follows
+    // must not race a write still in flight.
+    const worker = async () => {
+      for (let i = next++; i < items.length && failure === undefined; i = next++) {
+        const item = items[i] as NewItem;
+        try {
+          await writeOne(item);
+        } catch (error) {
+          // a FileHandle's errors do not say which file: the message must
+          (error as NodeJS.ErrnoException).path ??= item.path;
+          failure ??= error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, items.length) }, worker));
+    if (failure !== undefined) throw failure;
   },
 };
 
@@ -147,5 +197,8 @@ export function recordingWritePort(log: string[]): WritePort {
     chown: (path, uid, gid) => void log.push(`chown ${uid}:${gid} ${path}`),
     link: (existing, newPath) => void log.push(`link ${existing} ${newPath}`),
     removeTree: (path) => void log.push(`remove-tree ${path}`),
+    writeNewMany: async (items) => {
+      for (const item of items) log.push('target' in item ? `symlink ${item.path} -> ${item.target}` : `write ${item.mode.toString(8)} ${item.path}`);
+    },
   };
 }

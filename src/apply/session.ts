@@ -154,7 +154,7 @@ export function applyPlan(
   port: WritePort,
   summary: string,
   onPhase?: (phase: 'prepare' | 'commit' | 'finish') => void,
-): { warnings: string[] } {
+): Promise<{ warnings: string[] }> {
   const txid = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
   return runTransaction({ root: site.root, plan: context.plan, previous: context.previous, port, txid, summary, ...(onPhase ? { onPhase } : {}) });
 }

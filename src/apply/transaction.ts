@@ -144,7 +144,7 @@ function writeJournal(port: WritePort, root: string, journal: Journal): void {
   port.fsyncDir(dirname(path));
 }
 
-export function runTransaction(input: TransactionInput): { warnings: string[] } {
+export async function runTransaction(input: TransactionInput): Promise<{ warnings: string[] }> {
   const { port, root, txid } = input;
   const { ops, temps } = buildOps(input);
   const journal: Journal = { format: 1, txid, state: 'prepared', summary: input.summary, ops };
@@ -159,22 +159,25 @@ export function runTransaction(input: TransactionInput): { warnings: string[] } 
       port.mkdir(op.path, op.mode);
       port.fsyncDir(dirname(op.path));
     }
-    const tempDirs = new Set<string>();
-    for (const [temp, content] of temps) {
-      writing = temp;
-      if (content.kind === 'file') port.writeNew(temp, content.content, content.mode);
-      else port.symlinkNew(temp, content.target);
-      tempDirs.add(dirname(temp));
+    writing = 'the temporary files';
+    await port.writeNewMany(
+      [...temps].map(([path, content]) => (content.kind === 'file' ? { path, content: content.content, mode: content.mode } : { path, target: content.target })),
+    );
+    for (const dir of new Set([...temps.keys()].map(dirname))) {
+      writing = dir;
+      port.fsyncDir(dir);
     }
-    for (const dir of tempDirs) port.fsyncDir(dir);
     writing = journalPathOf(root);
     writeJournal(port, root, { ...journal, state: 'committed' });
   } catch (error) {
     // Nothing visible has changed yet: undo the temps and directories, and say what failed where.
     rollbackOps(port, ops);
     if (exists(journalPathOf(root))) port.unlink(journalPathOf(root));
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message;
-    throw new OperationError(`could not write ${writing.replace(/\/\.([^/]*)\.pvpn-gen-[^/]*$/, '/$1')}: ${reason}; nothing was changed`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message;
+    // name the file that failed (a temp stands for its target)
+    const failed = (error as NodeJS.ErrnoException).path ?? writing;
+    throw new OperationError(`could not write ${failed.replace(/\/\.([^/]*)\.pvpn-gen-[^/]*$/, '/$1')}: ${reason}; nothing was changed`, { cause: error });
   }
   input.onPhase?.('commit');
   const warnings = commitOps(port, ops);

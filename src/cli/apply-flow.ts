@@ -96,8 +96,8 @@ async function planAndApply(site: Site, io: Io, options: FlowOptions, context: I
       },
       {
         title: `Write ${s.create + s.update} and remove ${s.remove} files (atomically, journaled)`,
-        task: (_ctx, task) => {
-          const result = applyPlan(site, context, realWritePort, summary, (phase) => (task.output = phase));
+        task: async (_ctx, task) => {
+          const result = await applyPlan(site, context, realWritePort, summary, (phase) => (task.output = phase));
           warnings.push(...result.warnings);
         },
       },

@@ -6,6 +6,8 @@ import { VERSION } from '../version.js';
 import { runCli } from './main.js';
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // install writes many files at once (see WRITES_IN_FLIGHT); libuv reads this when its thread pool first starts
+  process.env.UV_THREADPOOL_SIZE ??= '16';
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stdout.write(VERSION + '\n');
     return;
