@@ -3,6 +3,7 @@
  * its install path under DIR, with its mode. Nothing is written unless the whole spec renders.
  */
 import type { Rendered } from '../../render/types.js';
+import { isPvpnGenError, OperationError } from '../../errors.js';
 import { layoutOf, loadFromOptions, renderLoaded, servicesOf, targetOf } from '../common.js';
 import type { GlobalOptions, Io } from '../io.js';
 import { loadTemplateOverrides } from '../templates.js';
@@ -17,7 +18,14 @@ export async function run(options: RenderOptions & Record<string, unknown>, io: 
   const layout = layoutOf(options, target);
   const spec = await loadFromOptions(options, io);
   const templates = options.templates ? await loadTemplateOverrides(options.templates, io.cwd) : undefined;
-  const rendered = renderLoaded(spec, { target, layout, services: servicesOf(options), strict: options.strict, templates }, io);
+  let rendered: Rendered;
+  try {
+    rendered = renderLoaded(spec, { target, layout, services: servicesOf(options), strict: options.strict, templates }, io);
+  } catch (error) {
+    // with the user's own templates, a template that fails is theirs to fix, not a bug of pvpn-gen
+    if (!options.templates || isPvpnGenError(error)) throw error;
+    throw new OperationError(`a template in ${options.templates} failed: ${(error as Error).message}`);
+  }
   if (options.out) {
     const { writeRenderedTree } = await import('../../apply/export.js');
     const written = writeRenderedTree(rendered, options.out, io.cwd);
