@@ -51,7 +51,7 @@ function args(all: unknown[]): unknown[] {
 function asString(value: unknown, helper: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new TypeError(`template helper ${helper}: expected text, got ${JSON.stringify(value)}`);
+  throw new TypeError(`template helper ${helper}: expected text, got ${JSON.stringify(value)}${value === undefined ? ' (does the template name a field that does not exist?)' : ''}`);
 }
 
 function asNumber(value: unknown, helper: string): number {
