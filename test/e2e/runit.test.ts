@@ -39,6 +39,11 @@ services:
     user: pvpn-e2e
     workingDirectory: /var/lib/pvpn-e2e
     logging: { dir: /var/log/e2e-manual }
+  e2e-fail:
+    command: [/bin/false]
+    onFailure: [/usr/local/bin/pvpn-probe, hook]
+    interval: 1h
+    user: daemon
 `;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,7 +64,7 @@ describe.each([
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { argv: string[]; env: Record<string, string>; uid: number; gid: number; cwd: string })
-      .filter((p) => (filter ? p.argv[1] === filter : p.argv[1] !== 'manual'));
+      .filter((p) => (filter ? p.argv[1] === filter : p.argv[1] !== 'manual' && p.argv[1] !== 'hook'));
   };
   const waitFor = async (what: string, check: () => Promise<boolean>, ms = 15_000) => {
     const deadline = Date.now() + ms;
@@ -138,6 +143,16 @@ describe.each([
     await waitFor('the manual run', async () => (await probes('manual')).length === 1, 10_000);
     const uid = Number((await sh('id -u pvpn-e2e')).stdout.trim());
     expect((await probes('manual'))[0]?.uid).toBe(uid);
+  }, 30_000);
+
+  test('a failed run runs the onFailure hook with the MONITOR_* variables, and status says it failed', async () => {
+    await waitFor('the failure hook', async () => (await probes('hook')).length === 1);
+    const [hook] = await probes('hook');
+    expect(hook?.env).toMatchObject({ MONITOR_UNIT: 'e2e-fail', MONITOR_SERVICE_RESULT: 'exit-code', MONITOR_EXIT_CODE: 'exited', MONITOR_EXIT_STATUS: '1' });
+    const r = await pvpn('status', '--json', 'e2e-fail');
+    const [status] = JSON.parse(r.stdout) as Array<{ lastRun: { outcome: string; status: number } }>;
+    expect(status?.lastRun).toMatchObject({ outcome: 'failed', status: 1 });
+    expect((await sh('cat /var/log/e2e-fail/current')).stdout).toMatch(/pvpn-gen: run failed status=1 [\s\S]*pvpn-gen: failure hook finished status=0/);
   }, 30_000);
 
   test('stop, start and restart work through pvpn-gen', async () => {
