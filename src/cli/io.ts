@@ -1,3 +1,5 @@
+import { writeSync } from 'node:fs';
+
 /** What a command may touch of its process: streams, directory, environment. Tests pass their own. */
 export interface Io {
   readonly stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -7,16 +9,39 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/**
+ * Writes straight to a file descriptor: a short run that prints and exits never loads Node's stream machinery (a
+ * dozen internal modules). A pipe that is full (EAGAIN) hands the rest, in order, to the process's stream.
+ */
+function fdWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): Io['stdout'] {
+  let fallback = false;
+  return {
+    write(text: string) {
+      if (fallback) return stream().write(text);
+      const data = Buffer.from(text, 'utf8');
+      let offset = 0;
+      try {
+        while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+        fallback = true;
+        return stream().write(data.subarray(offset));
+      }
+    },
+    get isTTY() {
+      // node:tty pulls in net and the stream machinery: only load it when someone asks
+      return process.getBuiltinModule('node:tty').isatty(fd);
+    },
+  };
+}
+
 export function processIo(): Io {
   // Getters: touching process.stdout/stderr/stdin sets up a stream (a few ms at start-up); a run that prints no
   // warning never needs stderr, and only the commands that ask a question need stdin.
   return {
-    get stdout() {
-      return process.stdout;
-    },
-    get stderr() {
-      return process.stderr;
-    },
+    stdout: fdWriter(1, () => process.stdout),
+    stderr: fdWriter(2, () => process.stderr),
     get stdin() {
       return process.stdin;
     },

@@ -24,7 +24,8 @@ function loadBundle(file: string): Record<string, unknown> {
   const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} as Record<string, unknown> };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
-  if (!cachedData || script.cachedDataRejected) {
+  // The build sets PVPN_GEN_REFRESH_CODE_CACHE to grow a cache over several runs (systemd, then runit, ...).
+  if (!cachedData || script.cachedDataRejected || process.env.PVPN_GEN_REFRESH_CODE_CACHE === '1') {
     // After the command has run, so the cache also holds what it compiled lazily. Best effort: a read-only
     // installation simply runs without a cache.
     process.once('exit', () => {

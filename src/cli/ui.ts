@@ -33,7 +33,8 @@ export function rendererFor(io: Io): 'silent' | 'simple' | 'default' {
 
 export async function confirm(io: Io, question: string): Promise<boolean> {
   const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: io.stdin ?? process.stdin, output: io.stderr as NodeJS.WritableStream });
+  // readline needs real streams; the question goes to the terminal's stderr
+  const rl = createInterface({ input: io.stdin ?? process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${question} [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
