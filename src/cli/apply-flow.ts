@@ -9,10 +9,10 @@ import { applyPlan, cleanupState, lockSite, manifestsAt, pendingJournal, type In
 import { runActions } from '../control/run-actions.js';
 import { OperationError, UsageError } from '../errors.js';
 import { describeAction } from '../plan/actions.js';
-import { formatPlan, summarise } from '../plan/format-diff.js';
+import { summarise } from '../plan/format-diff.js';
 import { conflicts, hasChanges } from '../plan/types.js';
 import type { Io } from './io.js';
-import { colourDiff, confirm, rendererFor, useColour } from './ui.js';
+import { confirm, rendererFor, showPlan } from './ui.js';
 
 export interface FlowOptions {
   readonly yes?: boolean;
@@ -40,15 +40,21 @@ export async function applyFlow(site: Site, io: Io, options: FlowOptions, makePl
   }
 }
 
+/** Shows the diff; false when there is nothing to do. Conflicts stop everything here, before anything is written. */
+function present(site: Site, io: Io, options: FlowOptions, context: InstallPlanContext): boolean {
+  if (!hasChanges(context.plan)) {
+    io.stdout.write(`up to date: nothing to ${options.verb}\n`);
+    return false;
+  }
+  showPlan(site, io, context);
+  if (conflicts(context.plan).length > 0) throw conflictError(context.plan, options);
+  return true;
+}
+
 function dryRun(site: Site, io: Io, options: FlowOptions, context: InstallPlanContext): number {
   if (pendingJournal(site.root)) io.stderr.write('pvpn-gen: an interrupted run left a journal; a real run would finish it first\n');
   const { plan } = context;
-  if (!hasChanges(plan)) {
-    io.stdout.write(`up to date: nothing to ${options.verb}\n`);
-    return 0;
-  }
-  showPlan(site, io, context);
-  if (conflicts(plan).length > 0) throw conflictError(plan, options);
+  if (!present(site, io, options, context)) return 0;
   io.stdout.write(`\ndry run: these steps would run (nothing was written):\n`);
   for (const op of buildOps({ root: site.root, plan, previous: context.previous, txid: 'dry-run' }).ops) {
     io.stdout.write(`  ${op.op} ${'path' in op ? op.path : ''}\n`);
@@ -56,10 +62,6 @@ function dryRun(site: Site, io: Io, options: FlowOptions, context: InstallPlanCo
   return 0;
 }
 
-function showPlan(site: Site, io: Io, context: InstallPlanContext): void {
-  const text = formatPlan(context.plan, site.live ? {} : { actionsNote: 'not run with --root' });
-  io.stdout.write(useColour(io) ? colourDiff(text) : text);
-}
 
 function conflictError(plan: InstallPlanContext['plan'], options: FlowOptions): OperationError {
   const n = conflicts(plan).length;
@@ -69,12 +71,7 @@ function conflictError(plan: InstallPlanContext['plan'], options: FlowOptions): 
 
 async function planAndApply(site: Site, io: Io, options: FlowOptions, context: InstallPlanContext): Promise<number> {
   const { plan } = context;
-  if (!hasChanges(plan)) {
-    io.stdout.write(`up to date: nothing to ${options.verb}\n`);
-    return 0;
-  }
-  showPlan(site, io, context);
-  if (conflicts(plan).length > 0) throw conflictError(plan, options);
+  if (!present(site, io, options, context)) return 0;
   if (!options.yes) {
     if (!io.stdin?.isTTY) throw new UsageError(`not asking on a non-terminal: pass --yes to ${options.verb} without a prompt`);
     if (!(await confirm(io, `${options.verb === 'install' ? 'Install' : 'Remove'} these changes?`))) {

@@ -1,4 +1,7 @@
 /** Terminal presentation: colour for diffs, the yes/no prompt, and which listr2 renderer fits the environment. */
+import type { Site } from '../apply/session.js';
+import { formatPlan } from '../plan/format-diff.js';
+import type { Plan } from '../plan/types.js';
 import type { Io } from './io.js';
 
 export function useColour(io: Io): boolean {
@@ -41,4 +44,10 @@ export async function confirm(io: Io, question: string): Promise<boolean> {
   } finally {
     rl.close();
   }
+}
+
+/** The plan as a diff on stdout, coloured on a terminal. */
+export function showPlan(site: Site, io: Io, context: { readonly plan: Plan }): void {
+  const text = formatPlan(context.plan, site.live ? {} : { actionsNote: 'not run with --root' });
+  io.stdout.write(useColour(io) ? colourDiff(text) : text);
 }

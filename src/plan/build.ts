@@ -1,18 +1,10 @@
 /** Rendered output + installed state + manifest -> Plan (changes, actions, the manifest to record). Pure. */
-import type { Rendered } from '../render/types.js';
 import { planAccounts, planActions } from './actions.js';
-import { compare, directoryRegistry, removalFor } from './compare.js';
+import { compare, directoryRegistry, removalFor, type CompareInput } from './compare.js';
 import { MANIFEST_FORMAT } from './manifest.js';
 import type { InstalledState, Manifest, Plan } from './types.js';
 
-export interface PlanInput {
-  readonly rendered: Rendered;
-  readonly installed: ReadonlyMap<string, InstalledState>;
-  readonly manifest: Manifest | null;
-  readonly ownedElsewhere: ReadonlyMap<string, string>;
-  readonly registry: readonly string[];
-  readonly scope: ReadonlySet<string> | null;
-  readonly force: boolean;
+export interface PlanInput extends CompareInput {
   readonly project: string;
   readonly spec: { readonly path: string; readonly sha256: string };
   readonly tool: string;

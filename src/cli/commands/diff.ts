@@ -4,11 +4,10 @@
  * drift check of a checked-in spec.
  */
 import { hasChanges } from '../../plan/types.js';
-import { formatPlan } from '../../plan/format-diff.js';
 import { manifestsAt, pendingJournal, planInstall, resolveSite, resolveTarget } from '../../apply/session.js';
 import { layoutOf, loadFromOptions, renderLoaded, servicesOf } from '../common.js';
 import type { GlobalOptions, Io } from '../io.js';
-import { colourDiff, useColour } from '../ui.js';
+import { showPlan } from '../ui.js';
 
 export const errorExitCode = 2;
 
@@ -32,7 +31,6 @@ export async function run(options: PlanOptions & Record<string, unknown>, io: Io
   }
   const scope = servicesOf(options) ? new Set(rendered.services.map((s) => s.name)) : null;
   const { plan } = planInstall(site, spec, rendered, { scope, force: Boolean(options.force) });
-  const text = formatPlan(plan, site.live ? {} : { actionsNote: 'not run with --root' });
-  io.stdout.write(useColour(io) ? colourDiff(text) : text);
+  showPlan(site, io, { plan });
   return hasChanges(plan) ? 1 : 0;
 }
