@@ -12,9 +12,10 @@ import type { CommandModuleName } from './load-command.js';
 
 declare const __dirname: string;
 
-function loadBundle(file: string): Record<string, unknown> {
+function loadBundle(file: string, variant: string | undefined): Record<string, unknown> {
   const source = readFileSync(file, 'utf8');
-  const cacheFile = `${file}.cache`;
+  // one cache per kind of run (render --target systemd and --target runit compile different functions)
+  const cacheFile = variant ? `${file}.${variant}.cache` : `${file}.cache`;
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
@@ -41,6 +42,6 @@ function loadBundle(file: string): Record<string, unknown> {
   return module.exports;
 }
 
-export async function loadCommandModule(name: CommandModuleName): Promise<Record<string, unknown>> {
-  return loadBundle(join(__dirname, 'commands', `${name}.js`));
+export async function loadCommandModule(name: CommandModuleName, variant?: string): Promise<Record<string, unknown>> {
+  return loadBundle(join(__dirname, 'commands', `${name}.js`), variant && /^[a-z]+$/.test(variant) ? variant : undefined);
 }

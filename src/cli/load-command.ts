@@ -18,6 +18,8 @@ const MODULES: Readonly<Record<CommandModuleName, () => Promise<unknown>>> = {
   control: () => import('./commands/control.js'),
 };
 
-export async function loadCommandModule(name: CommandModuleName): Promise<Record<string, unknown>> {
+/** `variant` names what the run does (its --target): the bundled loader keeps a code cache per variant. */
+export async function loadCommandModule(name: CommandModuleName, variant?: string): Promise<Record<string, unknown>> {
+  void variant;
   return (await MODULES[name]()) as Record<string, unknown>;
 }

@@ -34,7 +34,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       return 0;
     }
     const [moduleName, exportName] = COMMAND_MODULES[parsed.command] ?? [parsed.command as CommandModuleName, 'run'];
-    const module = await loadCommandModule(moduleName);
+    const target = parsed.options.target;
+    const module = await loadCommandModule(moduleName, typeof target === 'string' ? target : undefined);
     errorExitCode = module.errorExitCode as number | undefined;
     return await (module[exportName] as Run)(parsed.options, io, parsed.args);
   } catch (error) {

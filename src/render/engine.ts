@@ -108,6 +108,14 @@ export const HELPERS: Readonly<Record<string, HelperDelegate>> = {
   },
   /** bytes in systemd's K/M/G/T form */
   sdSize: (...all: unknown[]) => formatSize(asNumber(args(all)[0], 'sdSize')),
+  /**
+   * Directive lines (the hardening table, raw directives): each `Name=value` with the name as a word and the value
+   * escaped (sdValue) or, for the user's raw directives, kept as systemd syntax (sdRaw); one newline after each.
+   */
+  sdDirectives: (...all: unknown[]) => {
+    const lines = args(all)[0] as ReadonlyArray<{ name: string; value: string; raw: boolean }>;
+    return lines.map((l) => `${systemdWord(l.name)}=${l.raw ? systemdRawValue(l.value) : systemdValue(l.value)}\n`).join('');
+  },
   /** a plain number for systemd */
   sdNumber: (...all: unknown[]) => String(asNumber(args(all)[0], 'sdNumber')),
   /** a directive, unit or enum word */
