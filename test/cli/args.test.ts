@@ -16,7 +16,14 @@ describe('parse', () => {
     expect(parse(['uninstall', 'a', 'b', '--spec=y.yaml']).kind === 'command' && parse(['uninstall', 'a', 'b', '--spec=y.yaml'])).toMatchObject({ args: ['a', 'b'], options: { spec: 'y.yaml' } });
   });
 
+  test('short options with attached values, and -- ending the options', () => {
+    expect(parse(['render', '-truntit'.replace('truntit', 'trunit'), '-lvoid'])).toMatchObject({ options: { target: 'runit', layout: 'void' } });
+    expect(parse(['uninstall', '--', '--odd-name'])).toMatchObject({ args: ['--odd-name'] });
+  });
+
   test.each([
+    [['render', '--target=systemd', '--yes=1'], /Unknown option '--yes'/],
+    [['install', '--yes=1'], /Option '--yes' takes no value/],
     [['bogus'], /unknown command 'bogus'; the commands are: validate, render/],
     [['render'], /render needs --target <target> \(systemd or runit\)/],
     [['render', '--target', 'upstart'], /--target upstart is not one of systemd, runit/],
