@@ -44,9 +44,9 @@ export const CAPABILITIES: readonly Capability[] = [
   { key: 'hardening.profile', systemd: ['exact', 'the directive table'], runit: ['approximate', 'user, umask 077 and rlimits; more with sandbox: bwrap'] },
   {
     key: 'hardening.network',
-    systemd: ['exact', 'RestrictAddressFamilies=, IPAddressDeny=, PrivateNetwork='],
+    systemd: ['exact', 'RestrictAddressFamilies=, IPAddressDeny=/IPAddressAllow=, PrivateNetwork='],
     runit: ['none', 'only with sandbox: bwrap (--unshare-net)'],
-    runitSandboxed: ['exact', 'bwrap --unshare-net: a private loopback only (for loopback and false)'],
+    runitSandboxed: ['exact', 'bwrap --unshare-net: a private loopback only (for loopback and false); true and all share the host network, multicast included'],
   },
   {
     key: 'hardening.writablePaths',

@@ -57,7 +57,7 @@ export function bwrapArgs(service: ServiceModel): string[] | null {
   const writable = [...service.hardening.writablePaths];
   if (service.workingDirectory && !writable.includes(service.workingDirectory)) writable.unshift(service.workingDirectory);
   for (const path of writable) args.push('--bind-try', path, path);
-  if (service.hardening.network !== true) args.push('--unshare-net');
+  if (service.hardening.network === false || service.hardening.network === 'loopback') args.push('--unshare-net');
   args.push('--unshare-ipc', '--unshare-uts', '--new-session', '--die-with-parent', '--');
   return args;
 }

@@ -59,6 +59,24 @@ export function managedDirectories(service: ServiceModel, directive: string): st
     .map(([, relative]) => relative);
 }
 
+/**
+ * Unicast address space: IPv4 without 224.0.0.0/3 (multicast, reserved, 255.255.255.255) and IPv6 without ff00::/8
+ * (multicast). A job that fetches things never needs multicast or broadcast; blocking them keeps a compromised job
+ * from LAN-wide discovery (mDNS, SSDP, LLMNR). Link-local and private ranges stay reachable: DNS servers live there.
+ */
+export const UNICAST_RANGES: readonly string[] = [
+  '0.0.0.0/1 128.0.0.0/2 192.0.0.0/3',
+  '::/1 8000::/2 c000::/3 e000::/4 f000::/5 f800::/6 fc00::/7 fe00::/8',
+];
+
+/** The IPAddressAllow= list, or undefined when no IP filter applies (IPAddressDeny= goes with any list). */
+function ipAllowList(h: Hardening, profile: Profile): readonly string[] | undefined {
+  if (h.network === false) return [];
+  if (h.network === 'loopback') return ['localhost'];
+  if (h.network === true && profile === 'strict') return UNICAST_RANGES;
+  return undefined;
+}
+
 function addressFamilies(h: Hardening): string[] {
   return h.network === false ? ['AF_UNIX'] : ['AF_UNIX AF_INET AF_INET6'];
 }
@@ -163,11 +181,17 @@ export const HARDENING_TABLE: readonly HardeningDirective[] = [
   {
     directive: 'IPAddressDeny',
     profiles: ALL,
-    protects: 'no IP traffic except as allowed below',
-    knob: 'network: false | loopback',
-    values: (s) => (s.hardening.network === true ? [] : ['any']),
+    protects: 'no IP traffic except as allowed below (network: false, loopback, and true under strict)',
+    knob: 'network: all',
+    values: (s, profile) => (ipAllowList(s.hardening, profile) === undefined ? [] : ['any']),
   },
-  { directive: 'IPAddressAllow', profiles: ALL, protects: 'loopback traffic only', knob: 'network: loopback', values: (s) => (s.hardening.network === 'loopback' ? ['localhost'] : []) },
+  {
+    directive: 'IPAddressAllow',
+    profiles: ALL,
+    protects: 'loopback only (network: loopback); unicast only, no multicast or broadcast (network: true under strict)',
+    knob: 'network: all',
+    values: (s, profile) => ipAllowList(s.hardening, profile) ?? [],
+  },
   { directive: 'UMask', profiles: BASIC_AND_STRICT, protects: 'new files are private to the service user', knob: 'profile: none', values: () => ['0077'] },
   ...MANAGED_DIRECTORIES.map(
     ([directive, base]): HardeningDirective => ({

@@ -7,7 +7,8 @@ export type Argv = readonly [string, ...string[]];
 export type Duration = number | string;
 export type Size = number | string;
 export type Profile = 'none' | 'basic' | 'strict';
-export type NetworkAccess = boolean | 'loopback';
+/** true: unicast anywhere (strict also blocks multicast and broadcast); 'all': that too; 'loopback'; false: none */
+export type NetworkAccess = boolean | 'loopback' | 'all';
 export type DirectiveValue = string | number | boolean;
 export type RawDirectives = Readonly<Record<string, DirectiveValue | readonly DirectiveValue[]>>;
 

@@ -91,6 +91,13 @@ def tcp(host, port, timeout=2.0):
     return action
 
 
+def udp_multicast(group='224.0.0.251', port=5353):
+    def action():
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            return 'ok:%d' % s.sendto(b'probe', (group, port))
+    return action
+
+
 if mode == 'spin':
     end = time.monotonic() + float(os.environ.get('PROBE_SECONDS', '2'))
     while time.monotonic() < end:
@@ -129,6 +136,7 @@ if mode == 'checks':
         other = os.environ.get('PROBE_OTHER_ADDR')
         if other:
             checks['tcp_' + other] = attempt(tcp(other, port))
+        checks['udp_multicast'] = attempt(udp_multicast())
     checks['resolve_localhost'] = attempt(lambda: sorted({a[4][0] for a in socket.getaddrinfo('localhost', 80, socket.AF_INET)})[0])
     # AI_ADDRCONFIG makes glibc ask the kernel over netlink which addresses exist
     checks['resolve_addrconfig'] = attempt(lambda: sorted({a[4][0] for a in socket.getaddrinfo('localhost', 80, socket.AF_INET, 0, 0, socket.AI_ADDRCONFIG)})[0])

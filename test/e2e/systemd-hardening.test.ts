@@ -52,14 +52,14 @@ const spec = {
       environment: checksEnv('offline'),
       hardening: { network: false },
     },
-    // strict, with the syscalls knob giving back calls that ~@privileged @resources take away
+    // strict, with the syscalls knob giving back calls that ~@privileged @resources take away, and network: all
     tuned: {
-      description: 'strict, syscalls knob',
+      description: 'strict, syscalls knob, network all',
       command: [PYTHON, PROBE, 'checks'],
       user: 'daemon',
       workingDirectory: '/var/lib/tuned',
       environment: checksEnv('tuned'),
-      hardening: { syscalls: ['setpriority', 'chown', 'fchown', 'fchownat', 'lchown'] },
+      hardening: { network: 'all', syscalls: ['setpriority', 'chown', 'fchown', 'fchownat', 'lchown'] },
     },
     // strict, above its memory limit
     hog: {
@@ -109,6 +109,9 @@ describe('hardening: strict on a live systemd', () => {
         `echo for-group-daemon >${ETC}/group-config && chgrp daemon ${ETC}/group-config && chmod 0640 ${ETC}/group-config`,
         `printf 'PROBE_TOKEN=s3cret value\\n' >${ETC}/env && chmod 0600 ${ETC}/env`,
         `ip addr add ${OTHER}/32 dev lo`,
+        // somewhere for multicast to go, so that only the service's IP filter can stop it
+        'ip link set lo multicast on',
+        'ip route add 224.0.0.0/4 dev lo',
         // the listener: an unrestricted transient service on every address
         `systemd-run --quiet --unit=e2e-listener -p Type=exec ${PYTHON} -m http.server --bind 0.0.0.0 --directory ${OPT} ${PORT}`,
       ].join(' && '),
@@ -206,9 +209,16 @@ describe('hardening: strict on a live systemd', () => {
     expect(check('loopback', 'resolve_addrconfig')).toBe('127.0.0.1');
   });
 
-  it('network: true reaches any address', () => {
+  it('network: true reaches any unicast address, but under strict sends no multicast (IPAddressAllow= unicast ranges)', () => {
     expect(check('open', 'tcp_127.0.0.1')).toBe('ok:HTTP/1.0 200 OK');
     expect(check('open', `tcp_${OTHER}`)).toBe('ok:HTTP/1.0 200 OK');
+    expect(check('open', 'udp_multicast')).toBe('EPERM'); // the cgroup BPF egress filter drops it
+    expect(check('loopback', 'udp_multicast')).toBe('EPERM');
+  });
+
+  it('network: all sends multicast too', () => {
+    expect(check('tuned', `tcp_${OTHER}`)).toBe('ok:HTTP/1.0 200 OK');
+    expect(check('tuned', 'udp_multicast')).toBe('ok:5');
   });
 
   it('network: false has no IP socket at all (RestrictAddressFamilies=AF_UNIX, PrivateNetwork=yes)', () => {

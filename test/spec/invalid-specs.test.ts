@@ -46,7 +46,7 @@ const CASES: ReadonlyArray<readonly [string, string, string]> = [
   ['YAML 1.1 boolean', base('    dynamicUser: yes\n'), '5:18: error: /services/job/dynamicUser: expected true or false, found the string "yes" (YAML 1.2 reads yes as a string: write true or false)'],
   ['restart typo', 'version: 1\nservices:\n  d:\n    command: [/bin/true]\n    restart: on-falure\n', '5:14: error: /services/d/restart: the string "on-falure" is not allowed; did you mean "on-failure"?'],
   ['hardening profile', base('    hardening: paranoid\n'), '5:16: error: /services/job/hardening: the string "paranoid" does not fit here; a profile name (none, basic, strict)'],
-  ['hardening network', base('    hardening: { network: maybe }\n'), '5:27: error: /services/job/hardening/network: the string "maybe" is not allowed; true, false or loopback'],
+  ['hardening network', base('    hardening: { network: maybe }\n'), '5:27: error: /services/job/hardening/network: the string "maybe" is not allowed; true, all, loopback or false'],
   ['interval and calendar', base('    interval: 1h\n    calendar: daily\n'), '6:5: error: /services/job/calendar: set either interval or calendar, not both'],
   ['invalid calendar', base('    calendar: "*-*-* 25:00"\n'), '5:5: error: /services/job/calendar: invalid calendar expression:'],
   ['user nobody', base('    user: nobody\n'), '5:5: error: /services/job/user: "nobody" is shared by unrelated programs'],
