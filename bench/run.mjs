@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { writeSpec } from './lib/gen-spec.mjs';
+import { updateReadme } from './lib/readme-block.mjs';
 import { markdown, svg } from './lib/report.mjs';
 import { benchEnv, hyperfineVersion, measure, probe, REMOVED_ENV } from './lib/timer.mjs';
 import { sameShape, snapshot } from './lib/tree.mjs';
@@ -92,7 +93,8 @@ try {
   writeFileSync('bench/results/latest.json', JSON.stringify(results, null, 2) + '\n');
   writeFileSync('bench/results/latest.md', report + '\n');
   writeFileSync('bench/results/scale.svg', svg(results));
-  process.stdout.write(report + '\n\nwritten: bench/results/latest.json, bench/results/latest.md, bench/results/scale.svg\n');
+  const readme = updateReadme(report) ? ', README.md (the latest-run block)' : '';
+  process.stdout.write(`${report}\n\nwritten: bench/results/latest.json, bench/results/latest.md, bench/results/scale.svg${readme}\n`);
 } finally {
   log('removing the temporary files');
   rmSync(work, { recursive: true, force: true });

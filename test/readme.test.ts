@@ -23,3 +23,9 @@ test('the README starts with the two commands: the main job on the example spec,
   expect(firstBlock[1]).toBe('npm test');
   expect(readFileSync(`${REPO}/.ci/run`, 'utf8')).toMatch(/\nnpm test\n/);
 });
+
+test('the README shows the latest `npm run bench` run, as written by the bench (bench/results/latest.md)', async () => {
+  // @ts-expect-error: a plain .mjs of the bench, no types
+  const { readmeBlock } = (await import('../bench/lib/readme-block.mjs')) as { readmeBlock: (report: string) => string };
+  expect(section('bench')).toBe(readmeBlock(readFileSync(`${REPO}/bench/results/latest.md`, 'utf8')) + '\n');
+});
