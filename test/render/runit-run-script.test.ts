@@ -1,0 +1,45 @@
+/**
+ * The runit run script does its one-time preparation (the service's own directories, the credential copies) once,
+ * before the timer loop: never again inside the failure hook, where an `exit 111` would end the whole loop.
+ */
+import { expect, test } from 'vitest';
+import { compileSpec } from '../../src/spec/compile.js';
+import { renderSpec } from '../../src/render/render.js';
+import { specText } from '../support/specs.js';
+
+const spec = specText([
+  {
+    name: 'job',
+    extra: [
+      'workingDirectory: /var/lib/job',
+      'credentials: { token: /etc/job/token }',
+      'onFailure: [/usr/bin/logger, failed]',
+      'precondition: [/usr/bin/true]',
+    ].join('\n'),
+  },
+]);
+
+function runScript(): string {
+  const rendered = renderSpec(compileSpec(spec, 'job.yaml'), { target: 'runit', layout: 'void' });
+  const run = rendered.entries.find((e) => e.path === '/etc/sv/job/run');
+  if (run?.kind !== 'file') throw new Error('no run script');
+  return run.content;
+}
+
+test('directories and credentials are prepared once, before the loop', () => {
+  const script = runScript();
+  const count = (text: string) => script.split(text).length - 1;
+  expect(count(`mkdir -p '/var/lib/job'`)).toBe(1);
+  expect(count(`cp '/etc/job/token'`)).toBe(1);
+  expect(script.indexOf(`mkdir -p '/var/lib/job'`)).toBeLessThan(script.indexOf('launch() {'));
+});
+
+test('the failure hook only runs the hook, with the failed status in its environment', () => {
+  const body = /\non_failure\(\) \{\n([\s\S]*?)\n\}\n/.exec(runScript())?.[1];
+  expect(body?.split('\n')).toEqual([
+    '\tfailure_status=$1',
+    `\trun_waiting '/usr/bin/logger' 'failed'`,
+    '\tlog "failure hook finished status=$?"',
+    '\tfailure_status=',
+  ]);
+});
