@@ -3,14 +3,15 @@
  * (render --out, init). install uses the journaled transaction in transaction.ts instead.
  */
 import { existsSync, lstatSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
+import { siblingPath } from '../plan/state-paths.js';
 import type { WritePort } from './fs-write.js';
 
 let counter = 0;
 
-/** A temp name in the target's own directory (so rename stays on one file system), hidden, recognisably ours. */
-export function tempPathFor(path: string, tag = `${process.pid}-${++counter}`): string {
-  return `${dirname(path)}/.${basename(path)}.pvpn-gen-tmp-${tag}`;
+/** A temp name for one atomic replacement, unique within this process. */
+function tempPathFor(path: string): string {
+  return siblingPath(path, `tmp-${process.pid}-${++counter}`);
 }
 
 /**

@@ -5,7 +5,9 @@
  * old or the new content at every path (temp file in the target's own directory, mode set before the data, fsync,
  * rename, then fsync of the directory so the rename itself is durable).
  *
- * A `WritePort` is an interface so that --dry-run runs the very same code with a port that only records.
+ * A `WritePort` is an interface so that the transaction, recovery and state code never call node:fs themselves; the
+ * crash tests kill the process inside these primitives (PVPN_GEN_TEST_KILL_AT). --dry-run plans with the same code
+ * and lists the journal's steps (buildOps) instead of carrying them out.
  */
 import {
   closeSync,
@@ -181,24 +183,4 @@ export function openLockFile(path: string): number {
 export function rewriteOpenFile(fd: number, text: string): void {
   ftruncateSync(fd, 0);
   writeSync(fd, text, 0);
-}
-
-/** --dry-run: the same calls, recorded and not carried out. */
-export function recordingWritePort(log: string[]): WritePort {
-  return {
-    mkdir: (path, mode) => void log.push(`mkdir ${mode.toString(8)} ${path}`),
-    writeNew: (path, _content, mode) => void log.push(`write ${mode.toString(8)} ${path}`),
-    symlinkNew: (path, target) => void log.push(`symlink ${path} -> ${target}`),
-    rename: (from, to) => void log.push(`rename ${from} ${to}`),
-    unlink: (path) => void log.push(`unlink ${path}`),
-    rmdir: (path) => void log.push(`rmdir ${path}`),
-    fsyncDir: () => undefined,
-    chmod: (path, mode) => void log.push(`chmod ${mode.toString(8)} ${path}`),
-    chown: (path, uid, gid) => void log.push(`chown ${uid}:${gid} ${path}`),
-    link: (existing, newPath) => void log.push(`link ${existing} ${newPath}`),
-    removeTree: (path) => void log.push(`remove-tree ${path}`),
-    writeNewMany: async (items) => {
-      for (const item of items) log.push('target' in item ? `symlink ${item.path} -> ${item.target}` : `write ${item.mode.toString(8)} ${item.path}`);
-    },
-  };
 }

@@ -8,7 +8,8 @@ import { OperationError } from '../errors.js';
 import type { WritePort } from './fs-write.js';
 import { parseJournal } from './journal.js';
 import { journalPathOf, stateDirOf } from '../plan/state-paths.js';
-import { commitOps, exists, rollbackOps } from './transaction.js';
+import { pathExists as exists } from '../plan/read-installed.js';
+import { commitOps, rollbackOps } from './transaction.js';
 
 export interface Recovery {
   readonly txid: string;

@@ -9,7 +9,7 @@ import { createdListOf, journalPathOf, manifestsDirOf } from '../plan/state-path
 import { atomicWriteFile, ensureDirectory } from './atomic.js';
 import type { WritePort } from './fs-write.js';
 import type { HeldLock } from './lock.js';
-import { exists } from './transaction.js';
+import { pathExists as exists } from '../plan/read-installed.js';
 
 /** Creates the state directory if it is not there yet; returns the directories that took (as install paths). */
 export function ensureStateDir(root: string, port: WritePort): string[] {

@@ -9,7 +9,6 @@
  *   5. journal removed
  * A crash before 3 is rolled back by the next run, after 3 rolled forward (see journal.ts and recover.ts).
  */
-import { lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OperationError } from '../errors.js';
 import { backupPathOf } from '../plan/build.js';
@@ -19,7 +18,8 @@ import type { Manifest } from '../plan/types.js';
 import type { ServiceHandle } from '../render/types.js';
 import type { WritePort } from './fs-write.js';
 import { serialiseJournal, type Journal, type JournalOp } from './journal.js';
-import { directoriesPathOf, journalPathOf, manifestFileOf } from '../plan/state-paths.js';
+import { pathExists as exists } from '../plan/read-installed.js';
+import { directoriesPathOf, journalPathOf, manifestFileOf, siblingPath } from '../plan/state-paths.js';
 
 export interface TransactionInput {
   readonly root: string;
@@ -36,20 +36,6 @@ export interface TransactionInput {
 /** What prepare writes for each put: the content of a temp file or the target of a temp link. */
 type TempContent = { readonly kind: 'file'; readonly content: string; readonly mode: number } | { readonly kind: 'symlink'; readonly target: string };
 
-export function tempName(path: string, txid: string): string {
-  const slash = path.lastIndexOf('/');
-  return `${path.slice(0, slash)}/.${path.slice(slash + 1)}.pvpn-gen-${txid}`;
-}
-
-export function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The journal ops and the temp contents for a plan, in commit order. */
 export function buildOps(input: Pick<TransactionInput, 'root' | 'plan' | 'previous' | 'txid'>): { ops: JournalOp[]; temps: Map<string, TempContent> } {
   const { root, plan, txid } = input;
@@ -59,7 +45,7 @@ export function buildOps(input: Pick<TransactionInput, 'root' | 'plan' | 'previo
 
   const writes = plan.changes.filter((c) => c.kind === 'create' || c.kind === 'update');
   const put = (path: string, content: TempContent) => {
-    const temp = tempName(full(path), txid);
+    const temp = siblingPath(full(path), txid);
     temps.set(temp, content);
     return { op: 'put', path: full(path), temp } as const;
   };
@@ -81,19 +67,17 @@ export function buildOps(input: Pick<TransactionInput, 'root' | 'plan' | 'previo
   }
   ops.push(...relinks);
 
+  // Files first, links after them (a runit service is complete before its enable link appears); a file --force
+  // takes over is kept as a backup the moment before its replacement.
+  const filePuts: JournalOp[] = [];
   for (const change of writes) {
-    if (change.entry.kind !== 'file') continue;
-    const op = put(change.path, { kind: 'file', content: change.entry.content, mode: change.entry.mode });
-    if (change.kind === 'update' && change.backup) ops.push({ op: 'backup', path: full(change.path), backup: full(backupPathOf(change.path)), untilTemp: op.temp });
-    ops.push(op);
+    const entry = change.entry;
+    const op = put(change.path, entry.kind === 'file' ? { kind: 'file', content: entry.content, mode: entry.mode } : { kind: 'symlink', target: entry.target });
+    const queue = entry.kind === 'file' ? filePuts : linkPuts;
+    if (change.kind === 'update' && change.backup) queue.push({ op: 'backup', path: full(change.path), backup: full(backupPathOf(change.path)), untilTemp: op.temp });
+    queue.push(op);
   }
-  for (const change of writes) {
-    if (change.entry.kind !== 'symlink') continue;
-    const op = put(change.path, { kind: 'symlink', target: change.entry.target });
-    if (change.kind === 'update' && change.backup) ops.push({ op: 'backup', path: full(change.path), backup: full(backupPathOf(change.path)), untilTemp: op.temp });
-    linkPuts.push(op);
-  }
-  ops.push(...linkPuts);
+  ops.push(...filePuts, ...linkPuts);
 
   // Removals: links (the disabling) first, then files; a file --force took over goes back to its backup.
   const removals = plan.changes.filter((c) => c.kind === 'remove');
@@ -116,29 +100,22 @@ export function buildOps(input: Pick<TransactionInput, 'root' | 'plan' | 'previo
   }
   ops.push(...plan.removeDirectories.map((path): JournalOp => ({ op: 'rmdir', path: full(path) })));
 
-  // The records go last: until they are replaced, the old ones still describe what may be undone.
-  const registryPath = directoriesPathOf(root);
-  if (plan.directories.length > 0) {
-    const temp = tempName(registryPath, txid);
-    temps.set(temp, { kind: 'file', content: JSON.stringify(plan.directories, null, 1) + '\n', mode: 0o644 });
-    ops.push({ op: 'put', path: registryPath, temp });
-  } else {
-    ops.push({ op: 'unlink', path: registryPath });
-  }
-  const manifestPath = manifestFileOf(root, plan.manifest.project);
-  if (plan.manifest.entries.length > 0) {
-    const temp = tempName(manifestPath, txid);
-    temps.set(temp, { kind: 'file', content: serialiseManifest(plan.manifest), mode: 0o644 });
-    ops.push({ op: 'put', path: manifestPath, temp });
-  } else {
-    ops.push({ op: 'unlink', path: manifestPath });
-  }
+  // The records go last: until they are replaced, the old ones still describe what may be undone. A record with
+  // nothing left to hold is removed.
+  const putRecord = (path: string, content: string | null) => {
+    if (content === null) return void ops.push({ op: 'unlink', path });
+    const temp = siblingPath(path, txid);
+    temps.set(temp, { kind: 'file', content, mode: 0o644 });
+    ops.push({ op: 'put', path, temp });
+  };
+  putRecord(directoriesPathOf(root), plan.directories.length > 0 ? JSON.stringify(plan.directories, null, 1) + '\n' : null);
+  putRecord(manifestFileOf(root, plan.manifest.project), plan.manifest.entries.length > 0 ? serialiseManifest(plan.manifest) : null);
   return { ops, temps };
 }
 
 function writeJournal(port: WritePort, root: string, journal: Journal): void {
   const path = journalPathOf(root);
-  const temp = tempName(path, `${journal.txid}-${journal.state}`);
+  const temp = siblingPath(path, `${journal.txid}-${journal.state}`);
   port.writeNew(temp, serialiseJournal(journal), 0o600);
   port.rename(temp, path);
   port.fsyncDir(dirname(path));

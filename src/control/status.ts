@@ -2,7 +2,8 @@
  * Status of installed services, gathered from the live supervisor (systemctl/journalctl or sv and the svlogd
  * files) and condensed with the pure parsers in history.ts.
  */
-import { lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { pathExists } from '../plan/read-installed.js';
 import type { ServiceHandle } from '../render/types.js';
 import { runProcess } from './exec.js';
 import { parseJournal, parseNextElapse, parseRunitLog, parseSvStatus, type RunRecord } from './history.js';
@@ -101,17 +102,8 @@ function readSvlogd(dir: string): string {
     .join('');
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function runitStatus(service: Extract<ServiceHandle, { target: 'runit' }>): Promise<ServiceStatus> {
-  const sv = exists(`${service.serviceDir}/supervise/ok`) ? parseSvStatus((await runProcess('sv', ['status', service.serviceDir])).stdout) : { state: 'unknown' as const };
+  const sv = pathExists(`${service.serviceDir}/supervise/ok`) ? parseSvStatus((await runProcess('sv', ['status', service.serviceDir])).stdout) : { state: 'unknown' as const };
   const history = parseRunitLog(readSvlogd(service.logDir));
   const open = history.runs.at(-1)?.outcome === 'running';
   let state: string;
@@ -124,7 +116,7 @@ async function runitStatus(service: Extract<ServiceHandle, { target: 'runit' }>)
       name: service.name,
       target: 'runit',
       kind: service.periodic ? 'periodic' : 'daemon',
-      enabled: exists(service.enableLink),
+      enabled: pathExists(service.enableLink),
       state,
       ...(sv.pid ? { pid: sv.pid } : {}),
     },

@@ -2,6 +2,8 @@
 import { planAccounts, planActions } from './actions.js';
 import { compare, directoryRegistry, removalFor, type CompareInput } from './compare.js';
 import { MANIFEST_FORMAT } from './manifest.js';
+import { siblingPath } from './state-paths.js';
+import { SYSTEMD } from '../render/targets.js';
 import type { InstalledState, Manifest, Plan } from './types.js';
 
 export interface PlanInput extends CompareInput {
@@ -32,7 +34,7 @@ export function buildPlan(input: PlanInput): PlanWithDirectories {
     neededElsewhere: input.accountsElsewhere,
     recorded: input.manifest?.accounts ?? { users: [], groups: [] },
     existing: input.existingAccounts,
-    sysusersFiles: input.rendered.entries.filter((e) => e.path.startsWith('/etc/sysusers.d/')).map((e) => e.path),
+    sysusersFiles: input.rendered.entries.filter((e) => e.path.startsWith(`${SYSTEMD.sysusersDir}/`)).map((e) => e.path),
   });
   const newPaths = new Set(comparison.entries.map((e) => e.path));
   const manifest: Manifest = {
@@ -66,8 +68,7 @@ export function buildPlan(input: PlanInput): PlanWithDirectories {
 
 /** Where --force keeps the file it replaced (next to it, hidden from runsvdir and systemd by the leading dot). */
 export function backupPathOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return `${path.slice(0, slash)}/.${path.slice(slash + 1)}.pvpn-gen-backup`;
+  return siblingPath(path, 'backup');
 }
 
 export interface RemovalInput {

@@ -9,6 +9,16 @@ import { parseDirectories, parseManifest } from './manifest.js';
 import { directoriesPathOf, manifestsDirOf } from './state-paths.js';
 import type { InstalledState, Manifest } from './types.js';
 
+/** Whether anything (a dangling link too) stands at `path`. */
+export function pathExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function readState(root: string, path: string): InstalledState {
   const full = root + path;
   let stat;

@@ -10,3 +10,12 @@ export const journalPathOf = (root: string) => `${stateDirOf(root)}/journal.json
 export const lockPathOf = (root: string) => `${stateDirOf(root)}/lock`;
 /** the directories pvpn-gen made for its state directory, so the last uninstall can take them away again */
 export const createdListOf = (root: string) => `${stateDirOf(root)}/created-directories.json`;
+
+/**
+ * A name next to `path` for pvpn-gen's own use (temps, backups): in the same directory, so a rename stays on one file
+ * system; hidden by the leading dot from runsvdir and systemd; recognisable by `.pvpn-gen-` (recover.ts).
+ */
+export function siblingPath(path: string, tag: string): string {
+  const slash = path.lastIndexOf('/');
+  return `${path.slice(0, slash)}/.${path.slice(slash + 1)}.pvpn-gen-${tag}`;
+}
