@@ -68,18 +68,26 @@ type Report = (key: string, message: string) => void;
 
 function normaliseService(name: string, fields: ServiceFields, report: Report): ServiceModel {
   const setKeys = new Set(Object.keys(fields));
-  const duration = (key: keyof ServiceFields, value: number | string | undefined): number | null => {
+  // The schema admits only the forms these parsers read; what is left to refuse is a value too large to hold.
+  // `key` places the message (a service field); `field` names what it is about, e.g. limits.runtime.
+  const duration = (key: string, value: number | string | undefined, field = key): number | null => {
     if (value === undefined) return null;
     const ms = parseDuration(value);
-    if (ms === undefined) report(key, `invalid time span ${JSON.stringify(value)}`);
+    if (ms === undefined) report(key, `${field}: ${JSON.stringify(value)} is too long a time span`);
     return ms ?? null;
+  };
+  const size = (key: string, value: number | string | undefined, field: string): number | null => {
+    if (value === undefined) return null;
+    const bytes = parseSize(value);
+    if (bytes === undefined) report(key, `${field}: ${JSON.stringify(value)} is too large a size`);
+    return bytes ?? null;
   };
 
   const schedule = scheduleOf(fields, report, duration);
   const identity = identityOf(fields, report);
   const limits = fields.limits ?? {};
-  const memoryBytes = limits.memory === undefined ? null : (parseSize(limits.memory) ?? null);
-  const runtimeMs = limits.runtime === undefined ? null : (parseDuration(limits.runtime) ?? null);
+  const memoryBytes = size('limits', limits.memory, 'limits.memory');
+  const runtimeMs = duration('limits', limits.runtime, 'limits.runtime');
   if (runtimeMs === 0) report('limits', 'limits.runtime must be longer than 0');
   for (const key of Object.keys(limits)) setKeys.add(`limits.${key}`);
 
@@ -113,7 +121,7 @@ function normaliseService(name: string, fields: ServiceFields, report: Report): 
     sandbox: fields.sandbox ?? 'none',
     logging: {
       dir: logging.dir ?? `/var/log/${name}`,
-      maxSizeBytes: logging.maxSize === undefined ? DEFAULT_LOG_MAX_SIZE : (parseSize(logging.maxSize) ?? DEFAULT_LOG_MAX_SIZE),
+      maxSizeBytes: size('logging', logging.maxSize, 'logging.maxSize') ?? DEFAULT_LOG_MAX_SIZE,
       keep: logging.keep ?? DEFAULT_LOG_KEEP,
       user: logging.user ?? null,
     },
@@ -126,7 +134,7 @@ function normaliseService(name: string, fields: ServiceFields, report: Report): 
 function scheduleOf(
   fields: ServiceFields,
   report: Report,
-  duration: (key: keyof ServiceFields, value: number | string | undefined) => number | null,
+  duration: (key: string, value: number | string | undefined) => number | null,
 ): Schedule {
   const periodic = fields.interval !== undefined || fields.calendar !== undefined;
   if (fields.interval !== undefined && fields.calendar !== undefined) {

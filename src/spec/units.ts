@@ -32,9 +32,12 @@ const MS_PER_UNIT: Readonly<Record<string, number>> = {
 
 const SPAN_PART = /([0-9]+(?:\.[0-9]+)?) *([a-z]*)/gy;
 
-/** `90`, `90s`, `5min`, `2h 30min`, `1.5h` -> milliseconds; undefined when it is not a span (systemd.time(7)). */
+/**
+ * `90`, `90s`, `5min`, `2h 30min`, `1.5h` -> milliseconds; undefined when it is not a span (systemd.time(7)) or too
+ * long to count exactly (beyond 2^53 ms, some 285,000 years).
+ */
 export function parseDuration(value: number | string): number | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value * 1000 : undefined;
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && Number.isSafeInteger(value * 1000) ? value * 1000 : undefined;
   const text = value.trim();
   if (text === '') return undefined;
   let total = 0;
@@ -53,7 +56,8 @@ export function parseDuration(value: number | string): number | undefined {
     if (factor === undefined) return undefined;
     total += Number(amount) * factor;
   }
-  return Math.round(total);
+  const ms = Math.round(total);
+  return Number.isSafeInteger(ms) ? ms : undefined;
 }
 
 const SPAN_UNITS: ReadonlyArray<[string, number]> = [

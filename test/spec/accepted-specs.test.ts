@@ -1,0 +1,16 @@
+/** Values near the edges of what the schema refuses, which it must still accept. */
+import { expect, test } from 'vitest';
+import { compileSpec } from '../../src/spec/compile.js';
+
+const base = (extra: string) => `version: 1\nservices:\n  job:\n    command: [/bin/true]\n${extra}`;
+
+test.each([
+  ['syscall groups with a hyphen', '    hardening: { syscalls: ["@system-service", "@raw-io", ioctl] }\n'],
+  ['a log directory of its own under /var/log', '    logging: { dir: /var/log/job/main }\n'],
+  ['a credential name with dots', '    credentials: { api.token: /etc/job/token, ...x: /etc/job/x }\n'],
+  ['a device below /dev', '    hardening: { devices: [/dev/net/tun] }\n'],
+  ['a blank inside a path', '    workingDirectory: "/var/lib/my job"\n'],
+  ['a long interval (a million days)', '    interval: 1000000d\n'],
+])('%s', (_what, extra) => {
+  expect(() => compileSpec(base(extra), 'job.yaml')).not.toThrow();
+});
