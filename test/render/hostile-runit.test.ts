@@ -27,7 +27,7 @@ import {
   specEnvironment,
   type HostileCase,
 } from '../support/hostile.js';
-import { buildProbe, environMap, parseProbeRecord } from '../support/probe.js';
+import { buildProbe, environMap, parseProbeRecord, type ProbeRecord } from '../support/probe.js';
 import { requireRoot, requireTool } from '../support/tools.js';
 
 /** What `run` puts in the clean environment (env -i ... PATH=...) before the spec's variables. */
@@ -181,6 +181,51 @@ describe('runit run script: hostile argv and environment reach the job exactly (
 
   it('a non-numeric OPTIND reaches the job (env -i passes it as a word, not a shell assignment)', async () => {
     expect(await check({ program: 0, args: [], env: [['OPTIND', 'x']] })).toBeNull();
+  });
+});
+
+describe('runit run script: hostile hooks and paths (precondition, failure hook, working directory; real dash)', () => {
+  // every quoting hazard sh has, in the directory the job must `cd` into
+  const workingDirectory = join(work, ...HOSTILE_DIRS_QUOTES, 'pct %n %% %', 'dollar $HOME ${X} $$ `id`');
+  mkdirSync(workingDirectory, { recursive: true, mode: 0o755 });
+  const tokens = everyTokenCase().args;
+
+  /** `run once` of a one-service spec; the probe's record on fd 3, as written by whichever hook ran it. */
+  async function runOnce(service: object): Promise<{ code: number | null; stdout: string; record: ProbeRecord }> {
+    const model = compileSpec(hostileSpecText({ hostile: service }), 'hostile.json');
+    const entry = renderSpec(model, { target: 'runit' }).entries.find((e) => e.path === RUN_PATH);
+    if (entry?.kind !== 'file') throw new Error(`no ${RUN_PATH} rendered`);
+    const dir = join(work, `hooks-${cases++}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'run'), entry.content);
+    chmodSync(join(dir, 'run'), 0o755);
+    const fd = openSync(join(dir, 'fd3'), 'w');
+    try {
+      const result = await run([dash, join(dir, 'run'), 'once'], fd);
+      expect(result.stderr).toBe('');
+      return { ...result, record: parseProbeRecord(readFileSync(join(dir, 'fd3'))) };
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('the precondition gets its argv exactly, in the working directory', async () => {
+    const precondition = [programs[1] as string, ...tokens];
+    const got = await runOnce({ ...hostileService(['/bin/true'], [['X', tokens.join('')]]), workingDirectory, precondition });
+    expect(got.code).toBe(0);
+    expect(got.stdout).toMatch(/run finished status=0/);
+    expect(got.record.argv).toEqual(precondition);
+    expect(environMap(got.record.environ).get('X')).toBe(tokens.join(''));
+  });
+
+  it('the failure hook gets its argv exactly, and the failed status in MONITOR_EXIT_STATUS', async () => {
+    const onFailure = [programs[2] as string, ...tokens];
+    const got = await runOnce({ ...hostileService(['/bin/false'], []), workingDirectory, onFailure });
+    expect(got.code).toBe(1);
+    expect(got.stdout).toMatch(/run failed status=1 [\s\S]*failure hook finished status=0/);
+    expect(got.record.argv).toEqual(onFailure);
+    expect(environMap(got.record.environ).get('MONITOR_EXIT_STATUS')).toBe('1');
   });
 });
 

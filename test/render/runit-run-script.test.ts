@@ -41,5 +41,6 @@ test('the failure hook only runs the hook, with the failed status in its environ
     `\trun_waiting '/usr/bin/logger' 'failed'`,
     '\tlog "failure hook finished status=$?"',
     '\tfailure_status=',
+    '\tstatus=$1',
   ]);
 });
