@@ -14,6 +14,7 @@ import {
   shArgv,
   shQuote,
   svlogdConfigLine,
+  sysusersField,
   systemdEnvironment,
   systemdExecLine,
   systemdPath,
@@ -120,12 +121,8 @@ export const HELPERS: Readonly<Record<string, HelperDelegate>> = {
   sdNumber: (...all: unknown[]) => String(asNumber(args(all)[0], 'sdNumber')),
   /** a directive, unit or enum word */
   sdWord: (...all: unknown[]) => systemdWord(asString(args(all)[0], 'sdWord')),
-  /** one field of a sysusers.d(5) line: quoted when it holds a blank (only names and paths reach here) */
-  sysusers: (...all: unknown[]) => {
-    const value = asString(args(all)[0], 'sysusers');
-    if (/[\u0000-\u001f\u007f"\\%]/.test(value)) throw new TypeError(`template helper sysusers: ${JSON.stringify(value)} cannot be written`);
-    return /\s/.test(value) ? `"${value}"` : value;
-  },
+  /** one field of a sysusers.d(5) line */
+  sysusers: (...all: unknown[]) => sysusersField(args(all).map((a) => asString(a, 'sysusers')).join('')),
   /** one svlogd config line */
   svlogd: (...all: unknown[]) => svlogdConfigLine(args(all).map((a) => asString(a, 'svlogd')).join('')),
 };

@@ -156,6 +156,18 @@ export function svlogdConfigLine(line: string): string {
   return line;
 }
 
+/**
+ * One field of a sysusers.d(5) line: systemd-sysusers splits fields like a shell would (quotes removed, `\` escapes
+ * the next character) and expands specifiers, so `%` is doubled and a field with a blank, quote or backslash is
+ * double-quoted with `\` and `"` escaped. A passwd field cannot hold `:` or a control character.
+ */
+export function sysusersField(value: string): string {
+  if (CONTROL.test(value) || value.includes(':')) reject('sysusers.d', value, 'control characters or a colon cannot go into /etc/passwd');
+  const escaped = value.replaceAll('%', '%%');
+  if (!/[\s"'\\]/.test(escaped)) return escaped;
+  return `"${escaped.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
+
 /** A `# ...` comment line in any of the generated formats. */
 export function commentLine(text: string): string {
   if (CONTROL.test(text)) reject('comment', text, 'control characters would end the comment');

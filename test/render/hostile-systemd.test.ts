@@ -42,8 +42,11 @@ import {
   parseExecValue,
   parseUnitFile,
   replaceEnvArgv,
+  specifierPrintf,
+  type ExecCommand,
   type UnitLine,
 } from '../support/systemd-syntax.js';
+import { stageForVerify, verifyUnits } from '../support/verify.js';
 import { requireRoot, requireTool } from '../support/tools.js';
 
 const systemdAnalyze = requireTool('systemd-analyze');
@@ -138,6 +141,59 @@ describe('(a) systemd units read back with systemd 252 rules give exactly the sp
       }),
       { numRuns: RUNS, examples: fixedCases().map((c) => [c] as [HostileCase]) },
     );
+  });
+
+  it('hooks, paths and text: ExecCondition=, the failure unit, WorkingDirectory=, EnvironmentFile=, LoadCredential=, Description=', () => {
+    const tokens = everyTokenCase().args;
+    // paths can hold anything but a backslash or a control character; `%` and `$` are the hazards here
+    const dir = `${BASE}/${HOSTILE_DIRS_SYSTEMD.join('/')}/it's "q"`;
+    const description = `${tokens.filter((t) => !/[\\\t]/.test(t) && t.trim() === t && t !== '').join(' ')} %n $HOME`;
+    const precondition = [PROGRAMS[1] as string, ...tokens];
+    const onFailure = [PROGRAMS[2] as string, ...tokens];
+    const rendered = render({
+      hostile: {
+        ...hostileService(commandOf(everyTokenCase()), []),
+        description,
+        precondition,
+        onFailure,
+        workingDirectory: dir,
+        environmentFile: `${dir}/env`,
+        credentials: { token: `${dir}/token` },
+      },
+    });
+    const unescaped = (value: string) => Buffer.from(specifierPrintf([...Buffer.from(value)])).toString();
+    const none = new Map<string, string>();
+    for (const [unit, key, argv] of [['hostile.service', 'ExecCondition', precondition], ['hostile-failure.service', 'ExecStart', onFailure]] as const) {
+      const warnings: string[] = [];
+      const lines = parseUnitFile(unitFile(rendered, unit), warnings);
+      const exec = lines.filter((l) => l.key === key);
+      expect(exec, `${unit} ${key}=`).toHaveLength(1);
+      const [command, ...more] = parseExecValue((exec[0] as UnitLine).value, warnings);
+      expect(more).toEqual([]);
+      expect(execArgv(command as ExecCommand, none)).toEqual(argv);
+      const value = (k: string) => lines.find((l) => l.key === k)?.value ?? '';
+      expect(unescaped(value('WorkingDirectory'))).toBe(dir);
+      expect(unescaped(value('EnvironmentFile'))).toBe(`${dir}/env`);
+      expect(unescaped(value('LoadCredential'))).toBe(`token:${dir}/token`);
+      expect(warnings).toEqual([]);
+    }
+    const main = parseUnitFile(unitFile(rendered, 'hostile.service'));
+    expect(unescaped(main.find((l) => l.key === 'Description')?.value ?? '')).toBe(description);
+    // and systemd itself loads all of it without a word
+    const root = stageForVerify(rendered, [PROGRAMS[0] as string, PROGRAMS[1] as string, PROGRAMS[2] as string]);
+    try {
+      const verify = verifyUnits(root, rendered);
+      expect(verify.output).toBe('');
+      expect(verify.status).toBe(0);
+      // the service user's home is the working directory: systemd-sysusers reads the field back exactly
+      mkdirSync(`${root}/etc`, { recursive: true });
+      const sysusers = spawnSync(requireTool('systemd-sysusers'), [`--root=${root}`, `${root}/etc/sysusers.d/pvpn-gen-hostile.conf`], { encoding: 'utf8' });
+      expect(sysusers.status, sysusers.stderr).toBe(0);
+      const passwd = readFileSync(`${root}/etc/passwd`, 'utf8').split('\n').find((l) => l.startsWith('daemon:'));
+      expect(passwd?.split(':')[5]).toBe(dir);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('refuses, at validation, a program path systemd cannot run (quotes) and text systemd drops (noncharacters)', () => {

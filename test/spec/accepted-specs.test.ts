@@ -1,5 +1,6 @@
 /** Values near the edges of what the schema refuses, which it must still accept. */
 import { expect, test } from 'vitest';
+import { renderSpec } from '../../src/render/render.js';
 import { compileSpec } from '../../src/spec/compile.js';
 
 const base = (extra: string) => `version: 1\nservices:\n  job:\n    command: [/bin/true]\n${extra}`;
@@ -13,4 +14,11 @@ test.each([
   ['a long interval (a million days)', '    interval: 1000000d\n'],
 ])('%s', (_what, extra) => {
   expect(() => compileSpec(base(extra), 'job.yaml')).not.toThrow();
+});
+
+test('a working directory with a colon renders on both targets (the user keeps / as its passwd home)', () => {
+  const model = compileSpec(base('    user: job\n    workingDirectory: /srv/a:b\n'), 'job.yaml');
+  const sysusers = renderSpec(model, { target: 'systemd' }).entries.find((e) => e.path === '/etc/sysusers.d/pvpn-gen-job.conf');
+  expect(sysusers?.kind === 'file' && sysusers.content).toMatch(/^u job - "pvpn-gen service job" \/$/m);
+  expect(() => renderSpec(model, { target: 'runit' })).not.toThrow();
 });
