@@ -8,7 +8,7 @@ import { toSeconds } from '../spec/units.js';
 import { toSnoozeArgs, parseCalendar } from '../spec/calendar.js';
 import type { TemplateSet } from './engine.js';
 import { accountsOf } from './accounts.js';
-import { managedPaths } from './systemd-hardening.js';
+import { managedPaths, writablePaths } from './systemd-hardening.js';
 import { generatedHeader } from './header.js';
 import { FILE_MODE, type RunitLayout } from './targets.js';
 import type { DesiredEntry, ServiceHandle } from './types.js';
@@ -54,9 +54,7 @@ export function niceOf(service: ServiceModel): number | null {
 export function bwrapArgs(service: ServiceModel): string[] | null {
   if (service.sandbox !== 'bwrap') return null;
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/var/tmp'];
-  const writable = [...service.hardening.writablePaths];
-  if (service.workingDirectory && !writable.includes(service.workingDirectory)) writable.unshift(service.workingDirectory);
-  for (const path of writable) args.push('--bind-try', path, path);
+  for (const path of writablePaths(service)) args.push('--bind-try', path, path);
   if (service.hardening.network === false || service.hardening.network === 'loopback') args.push('--unshare-net');
   args.push('--unshare-ipc', '--unshare-uts', '--new-session', '--die-with-parent', '--');
   return args;

@@ -34,7 +34,7 @@ export const MANAGED_DIRECTORIES: ReadonlyArray<readonly [directive: string, bas
 ];
 
 /** The paths the service may write: the working directory (its own state) and hardening.writablePaths. */
-function writablePaths(service: ServiceModel): string[] {
+export function writablePaths(service: ServiceModel): string[] {
   const paths = [...service.hardening.writablePaths];
   if (service.workingDirectory && !paths.includes(service.workingDirectory)) paths.unshift(service.workingDirectory);
   return paths;

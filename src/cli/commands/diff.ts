@@ -4,8 +4,8 @@
  * drift check of a checked-in spec.
  */
 import { hasChanges } from '../../plan/types.js';
-import { manifestsAt, pendingJournal, planInstall, resolveSite, resolveTarget } from '../../apply/session.js';
-import { layoutOf, loadFromOptions, renderLoaded, servicesOf } from '../common.js';
+import { pendingJournal, planInstall } from '../../apply/session.js';
+import { installInput } from '../install-input.js';
 import type { GlobalOptions, Io } from '../io.js';
 import { showPlan } from '../ui.js';
 
@@ -20,16 +20,10 @@ export interface PlanOptions extends GlobalOptions {
 }
 
 export async function run(options: PlanOptions & Record<string, unknown>, io: Io): Promise<number> {
-  const site = resolveSite(options.root, io.cwd);
-  const spec = await loadFromOptions(options, io);
-  const previous = manifestsAt(site).get(spec.model.project) ?? null;
-  const { target, layout } = resolveTarget(site, options, previous);
-  layoutOf({ layout }, target);
-  const rendered = renderLoaded(spec, { target, layout, services: servicesOf(options), strict: options.strict }, io);
+  const { site, spec, rendered, scope } = await installInput(options, io);
   if (pendingJournal(site.root)) {
     io.stderr.write('pvpn-gen: an interrupted run left a journal; the next install or uninstall finishes it first\n');
   }
-  const scope = servicesOf(options) ? new Set(rendered.services.map((s) => s.name)) : null;
   const { plan } = planInstall(site, spec, rendered, { scope, force: Boolean(options.force) });
   showPlan(site, io, { plan });
   return hasChanges(plan) ? 1 : 0;

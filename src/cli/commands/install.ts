@@ -2,11 +2,12 @@
  * `sudo pvpn-gen install`: validate -> render -> plan -> show the diff -> confirm -> apply atomically -> record ->
  * enable and start. With --root DIR everything lands under DIR (files, manifest, enable links) and nothing starts.
  */
-import { manifestsAt, planInstall, resolveSite, resolveTarget } from '../../apply/session.js';
+import { planInstall } from '../../apply/session.js';
 import { applyFlow } from '../apply-flow.js';
 import { SpecError } from '../../errors.js';
 import { secretProblems } from '../../plan/check-secrets.js';
-import { layoutOf, loadFromOptions, locateProblems, printWarnings, renderLoaded, servicesOf } from '../common.js';
+import { locateProblems, printWarnings } from '../common.js';
+import { installInput } from '../install-input.js';
 import type { Io } from '../io.js';
 import type { PlanOptions } from './diff.js';
 
@@ -18,14 +19,8 @@ export interface InstallOptions extends PlanOptions {
 }
 
 export async function run(options: InstallOptions & Record<string, unknown>, io: Io): Promise<number> {
-  const site = resolveSite(options.root, io.cwd);
-  const spec = await loadFromOptions(options, io);
+  const { site, spec, rendered, scope } = await installInput(options, io);
   const flow = { ...options, verb: 'install' as const, lockWait: options.lockWait === undefined ? 30 : Number(options.lockWait) };
-  const previous = manifestsAt(site).get(spec.model.project) ?? null;
-  const { target, layout } = resolveTarget(site, options, previous);
-  layoutOf({ layout }, target);
-  const rendered = renderLoaded(spec, { target, layout, services: servicesOf(options), strict: options.strict }, io);
-  const scope = servicesOf(options) ? new Set(rendered.services.map((s) => s.name)) : null;
   const secrets = locateProblems(secretProblems(site.root, spec.model, scope), spec);
   printWarnings(secrets.filter((p) => p.severity === 'warning'), spec, io);
   const unsafe = secrets.filter((p) => p.severity === 'error');

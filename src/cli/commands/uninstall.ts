@@ -14,13 +14,14 @@ import type { InstallOptions } from './install.js';
 export async function run(options: InstallOptions & { project?: string } & Record<string, unknown>, io: Io, args: string[]): Promise<number> {
   const site = resolveSite(options.root, io.cwd);
   const flow = { ...options, verb: 'uninstall' as const, lockWait: options.lockWait === undefined ? 30 : Number(options.lockWait) };
-  const project = await projectOf(options, io, [...manifestsAt(site).keys()]);
+  const manifests = manifestsAt(site);
+  const project = await projectOf(options, io, [...manifests.keys()]);
   if (project === null) {
     io.stdout.write('nothing is installed: nothing to uninstall\n');
     return 0;
   }
   const names = servicesOf(options, args);
-  const manifest = manifestsAt(site).get(project);
+  const manifest = manifests.get(project);
   if (!manifest) {
     io.stdout.write(`project "${project}" is not installed: nothing to uninstall\n`);
     return 0;
