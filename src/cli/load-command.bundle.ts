@@ -25,8 +25,8 @@ function loadBundle(file: string, variant: string | undefined): Record<string, u
   const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} as Record<string, unknown> };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
-  // The build sets PVPN_GEN_REFRESH_CODE_CACHE to grow a cache over several runs (systemd, then runit, ...).
-  if (!cachedData || script.cachedDataRejected || process.env.PVPN_GEN_REFRESH_CODE_CACHE === '1') {
+  // No cache yet (a command the build did not warm) or one from another node: make it from this run.
+  if (!cachedData || script.cachedDataRejected) {
     // After the command has run, so the cache also holds what it compiled lazily. Best effort: a read-only
     // installation simply runs without a cache.
     process.once('exit', () => {
