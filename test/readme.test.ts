@@ -4,9 +4,11 @@ import { expect, test } from 'vitest';
 import { capabilityTableMarkdown } from '../src/render/capabilities.js';
 import { hardeningTableMarkdown } from '../src/render/systemd-hardening.js';
 import { REPO } from './support/paths.js';
+// @ts-expect-error: a plain .mjs of the scripts, no types
+import { readmeSection } from '../scripts/readme-sections.mjs';
 
 const readme = readFileSync(`${REPO}/README.md`, 'utf8');
-const section = (name: string) => new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)?.[1];
+const section = (name: string) => readmeSection(readme, name);
 
 test('the capability matrix in the README is the one in src/render/capabilities.ts', () => {
   expect(section('capabilities')).toBe(capabilityTableMarkdown() + '\n');

@@ -1,9 +1,7 @@
 // The README's "Latest run" block, cut from the report the bench just wrote, so the README shows the newest numbers
 // and never numbers typed by hand. Lives between <!-- bench:start --> and <!-- bench:end -->.
 import { readFileSync, writeFileSync } from 'node:fs';
-
-const START = '<!-- bench:start -->';
-const END = '<!-- bench:end -->';
+import { withReadmeSection } from '../../scripts/readme-sections.mjs';
 
 /** The meta line, the targets and the start-up table of a report (bench/results/latest.md). */
 export function readmeBlock(report) {
@@ -18,12 +16,7 @@ export function readmeBlock(report) {
   return [`Latest run (${meta}; full output in \`bench/results/latest.md\`):`, '', section('Targets'), '', 'Start-up on the seed spec:', '', section('Start-up')].join('\n');
 }
 
-/** Replaces the block in README.md; false when the markers are missing. */
+/** Replaces the block in README.md. */
 export function updateReadme(report, path = 'README.md') {
-  const readme = readFileSync(path, 'utf8');
-  const from = readme.indexOf(START);
-  const to = readme.indexOf(END);
-  if (from < 0 || to < from) return false;
-  writeFileSync(path, `${readme.slice(0, from + START.length)}\n${readmeBlock(report)}\n${readme.slice(to)}`);
-  return true;
+  writeFileSync(path, withReadmeSection(readFileSync(path, 'utf8'), 'bench', readmeBlock(report)));
 }
