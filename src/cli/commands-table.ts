@@ -27,7 +27,7 @@ export interface CommandSpec {
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { name: 'spec', value: 'file', help: 'the spec file (default: search pvpn-gen.yaml, .pvpn-genrc*, package.json upwards)' },
   { name: 'strict', help: 'treat warnings (settings a target cannot express exactly) as errors' },
-  { name: 'allow-code-config', help: 'let the spec search find and run JavaScript config files' },
+  { name: 'allow-code-config', help: 'run a JavaScript spec (found by the search or named by --spec)' },
   { name: 'verbose', short: 'v', help: 'more detail, and stack traces for errors' },
   { name: 'help', short: 'h', help: 'show help' },
   { name: 'version', short: 'V', help: 'show the version' },

@@ -5,15 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { OperationError, SpecError } from '../errors.js';
+import { OperationError, SpecError, isSpecError } from '../errors.js';
 import { compileSpec, compileSpecSource } from './compile.js';
 import type { SourcePosition } from './problem.js';
 import type { SpecModel } from './types.js';
 
-export const MODULE_NAME = 'pvpn-gen';
+const MODULE_NAME = 'pvpn-gen';
 
 /** Searched in each directory from the current one upwards, in this order. */
-export const SEARCH_PLACES = [
+const SEARCH_PLACES = [
   'pvpn-gen.yaml',
   'pvpn-gen.yml',
   'pvpn-gen.json',
@@ -55,7 +55,11 @@ export async function loadSpec(options: LoadOptions = {}): Promise<LoadedSpec> {
   const path = options.spec ? resolve(cwd, options.spec) : await findSpec(cwd, options.allowCode ?? false);
   const rel = relative(cwd, path);
   const displayPath = options.spec ?? (rel.startsWith('..') ? path : rel);
-  if (/\.(c|m)?js$/.test(path)) return loadCodeSpec(path, displayPath);
+  if (/\.(c|m)?js$/.test(path)) {
+    // --spec names the file, but running it as code is still the user's explicit choice, as for the search
+    if (!options.allowCode) throw new OperationError(`${displayPath} is JavaScript; pvpn-gen only runs code config files with --allow-code-config`);
+    return loadCodeSpec(path, displayPath);
+  }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -107,7 +111,7 @@ async function loadCodeSpec(path: string, displayPath: string): Promise<LoadedSp
   try {
     return { model: compileSpec(text, displayPath), path, displayPath, text, locate: () => undefined };
   } catch (error) {
-    if (error instanceof SpecError) throw new SpecError(error.problems.map((p) => ({ ...p, position: undefined })));
+    if (isSpecError(error)) throw new SpecError(error.problems.map((p) => ({ ...p, position: undefined })));
     throw error;
   }
 }

@@ -46,6 +46,16 @@ describe('spec search', () => {
     expect(allowed.code).toBe(0);
   });
 
+  test('--spec naming a JavaScript file is refused unless --allow-code-config (sudo must not run code by surprise)', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'spec.cjs'), 'module.exports = { version: 1, services: { job: { command: ["/bin/true"] } } };\n');
+    const refused = await cli(['--spec', 'spec.cjs', 'validate'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('pvpn-gen: spec.cjs is JavaScript; pvpn-gen only runs code config files with --allow-code-config\n');
+    const allowed = await cli(['--allow-code-config', '--spec', 'spec.cjs', 'validate'], { cwd: dir });
+    expect(allowed.code).toBe(0);
+  });
+
   test('no spec anywhere: what was looked for, and the fix', async () => {
     const result = await cli(['validate'], { cwd: project() });
     expect(result.code).toBe(1);
