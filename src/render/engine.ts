@@ -10,6 +10,7 @@ import type { HelperDelegate, TemplateDelegate } from 'handlebars';
 type TemplateSpecification = object;
 import { precompiledPartials, precompiledTemplates } from '../_generated/templates.js';
 import {
+  ENV_NAME,
   commentLine,
   shArgv,
   shQuote,
@@ -73,7 +74,7 @@ export const HELPERS: Readonly<Record<string, HelperDelegate>> = {
   /** one word NAME=VALUE for env(1): name checked, the whole word single-quoted */
   shAssign: (...all: unknown[]) => {
     const [name, value] = args(all).map((a) => asString(a, 'shAssign'));
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name ?? '')) throw new TypeError(`template helper shAssign: ${JSON.stringify(name)} is not a variable name`);
+    if (!ENV_NAME.test(name ?? '')) throw new TypeError(`template helper shAssign: ${JSON.stringify(name)} is not a variable name`);
     return shQuote(`${name}=${value ?? ''}`);
   },
   /** a list of POSIX sh words */

@@ -16,6 +16,9 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_EXCEPT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
+/** A variable name every consumer takes: POSIX sh, env(1), systemd's Environment= (the schema's envName too). */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 function reject(context: string, value: string, why: string): never {
   throw new EscapeError(`${context}: cannot hold ${JSON.stringify(value)}: ${why}`);
 }
@@ -104,7 +107,7 @@ export function systemdExecLine(argv: readonly string[]): string {
  * (Environment= does not expand variables). A control character would need an escape systemd does not offer here.
  */
 export function systemdEnvironment(name: string, value: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) reject('systemd Environment=', name, 'not a variable name');
+  if (!ENV_NAME.test(name)) reject('systemd Environment=', name, 'not a variable name');
   if (CONTROL_EXCEPT_TAB.test(value)) reject('systemd Environment=', value, 'control characters');
   for (const char of value) {
     // systemd drops such an assignment ("Invalid environment assignment"): env_value_is_valid() -> utf8_is_valid()

@@ -17,7 +17,7 @@
  */
 
 /** Weekday names as systemd prints them, Monday first (systemd.time(7): weeks start on Monday). */
-export const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 export type Weekday = (typeof WEEKDAY_NAMES)[number];
 
 /**

@@ -27,6 +27,6 @@ export function compileSpecSource(text: string, file: string, options: CompileOp
 }
 
 /** Path-free name, so that a checkout in /home/a and one in /srv/b render byte-identical files. */
-export function baseName(file: string): string {
+function baseName(file: string): string {
   return file.slice(file.lastIndexOf('/') + 1);
 }

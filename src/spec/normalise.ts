@@ -19,7 +19,7 @@ import type {
 } from './types.js';
 import { parseDuration, parseSize } from './units.js';
 
-export const DEFAULT_PROJECT = 'default';
+const DEFAULT_PROJECT = 'default';
 const DEFAULT_ACCURACY_MS = 1000; // systemd's own default (1min) would make a 2 s interval fire a minute late
 const DEFAULT_LOG_MAX_SIZE = 1024 * 1024;
 const DEFAULT_LOG_KEEP = 10;
@@ -29,7 +29,7 @@ const SHARED_NOBODY = new Set(['nobody', 'nogroup', 'nfsnobody']);
 /** Objects in a service merge key by key over the same object in `defaults`; everything else replaces. */
 const MERGED_OBJECTS = ['environment', 'credentials', 'limits', 'logging'] as const;
 
-export function mergeDefaults(defaults: ServiceFields | undefined, service: ServiceFields): ServiceFields {
+function mergeDefaults(defaults: ServiceFields | undefined, service: ServiceFields): ServiceFields {
   if (!defaults) return service;
   const merged: Record<string, unknown> = { ...defaults, ...service };
   for (const key of MERGED_OBJECTS) {

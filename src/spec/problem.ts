@@ -25,7 +25,7 @@ export function formatProblem(problem: Problem): string {
   return `${where}: ${problem.severity}: ${pointer}: ${problem.message}`;
 }
 
-export function escapePointerSegment(segment: string): string {
+function escapePointerSegment(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 

@@ -37,8 +37,14 @@ function service(key: string): string {
   if (!fragment) throw new Error(`no test setting for ${key}: add one to SETTING`);
   // persistent only exists for calendar jobs; dynamicUser clashes with the sketch's user
   const schedule = key === 'persistent' ? 'calendar: daily' : '';
-  const text = specText([{ name: 'job', extra: [fragment, schedule].filter(Boolean).join('\n') }]);
-  return key === 'dynamicUser' ? text.replace('    user: svc\n', '') : text.replace(key === 'persistent' ? '    interval: 1h\n' : '\u0000', '');
+  return specText([
+    {
+      name: 'job',
+      extra: [fragment, schedule].filter(Boolean).join('\n'),
+      ...(key === 'dynamicUser' ? { user: null } : {}),
+      ...(key === 'persistent' ? { interval: null } : {}),
+    },
+  ]);
 }
 
 describe('the capability matrix', () => {

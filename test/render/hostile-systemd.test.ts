@@ -17,7 +17,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EscapeError } from '../../src/render/escape.js';
 import { renderSpec } from '../../src/render/render.js';
 import type { Rendered } from '../../src/render/types.js';
 import { SpecError } from '../../src/errors.js';
@@ -56,7 +55,6 @@ const probe = buildProbe();
 const BASE = '/opt/pvpn-hostile';
 const PROGRAMS = [`${BASE}/bin/probe-shm`, ...HOSTILE_DIRS_SYSTEMD.map((dir, i) => `${BASE}/bin/${i} ${dir}/probe-shm`)];
 const caseArb = hostileCase(PROGRAMS.length);
-const renderableArb = caseArb;
 const UNIT_DIR = '/etc/systemd/system';
 
 function commandOf(c: HostileCase): string[] {
@@ -252,7 +250,7 @@ describe('(b) systemd-analyze verify accepts hundreds of generated hostile units
   });
 
   it(`${COUNT} services in one run, no output at all`, () => {
-    const cases = [...fixedCases(), ...fc.sample(renderableArb, COUNT - fixedCases().length)];
+    const cases = [...fixedCases(), ...fc.sample(caseArb, COUNT - fixedCases().length)];
     const services = Object.fromEntries(cases.map((c, i) => [`h${String(i).padStart(3, '0')}`, hostileService(commandOf(c), c.env)]));
     const rendered = render(services);
     root = mkdtempSync(join(tmpdir(), 'pvpn-hostile-verify-'));
@@ -308,7 +306,7 @@ describe('(c) a real systemd runs generated hostile units: the program gets exac
   it(`${COUNT} units started one after the other`, async () => {
     const box = sb as Sandbox;
     const seed = Number(process.env.PVPN_HOSTILE_SEED ?? Date.now() % 2 ** 31);
-    const cases = [...fixedCases(), ...fc.sample(renderableArb, { numRuns: COUNT - fixedCases().length, seed })];
+    const cases = [...fixedCases(), ...fc.sample(caseArb, { numRuns: COUNT - fixedCases().length, seed })];
     const names = cases.map((_, i) => `pvpn-hostile-${String(i).padStart(2, '0')}`);
     cases.forEach((c, i) => {
       const name = names[i] as string;

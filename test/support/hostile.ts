@@ -278,15 +278,6 @@ export function hostileSpecText(services: Record<string, object>): string {
   return JSON.stringify({ version: 1, services });
 }
 
-/** A Unicode noncharacter (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF): valid UTF-8 that systemd refuses in a value. */
-export function hasNoncharacter(text: string): boolean {
-  for (const c of text) {
-    const code = c.codePointAt(0) ?? 0;
-    if ((code >= 0xfdd0 && code <= 0xfdef) || (code & 0xfffe) === 0xfffe) return true;
-  }
-  return false;
-}
-
 /** The environment the job must see from the spec: values as strings, as normalise.ts turns them. */
 export function specEnvironment(env: ReadonlyArray<readonly [string, string | number | boolean]>): Map<string, string> {
   return new Map(env.map(([name, value]) => [name, String(value)]));

@@ -6,14 +6,18 @@ import { join } from 'node:path';
 export interface ServiceSketch {
   readonly name: string;
   readonly command?: string;
-  readonly interval?: string;
+  /** default 1h; null: a daemon */
+  readonly interval?: string | null;
+  /** default svc; null: no user line */
+  readonly user?: string | null;
   readonly extra?: string;
 }
 
 export function specText(services: readonly ServiceSketch[], header = ''): string {
   const lines = ['version: 1', header, 'services:'].filter((l) => l !== '');
   for (const s of services) {
-    lines.push(`  ${s.name}:`, `    command: [${s.command ?? '/usr/bin/true'}]`, `    user: svc`);
+    lines.push(`  ${s.name}:`, `    command: [${s.command ?? '/usr/bin/true'}]`);
+    if (s.user !== null) lines.push(`    user: ${s.user ?? 'svc'}`);
     if (s.interval !== null) lines.push(`    interval: ${s.interval ?? '1h'}`);
     if (s.extra) lines.push(...s.extra.split('\n').map((l) => `    ${l}`));
   }
