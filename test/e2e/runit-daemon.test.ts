@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bootRunit, type RunitSandbox } from '../harness/runit-sandbox.js';
-import { BIN, REPO } from '../support/paths.js';
+import { REPO } from '../support/paths.js';
+import { runitCommands, sleep, waitUntil as waitFor } from './runit-helpers.js';
 
 /** A daemon that runs until /tmp/ctl/exit-with holds an exit status, then exits with it. */
 const DAEMON = `#!/bin/sh
@@ -29,21 +30,11 @@ services:
     user: daemon
 `;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('a runit daemon', () => {
   let box: RunitSandbox;
-  const sh = (script: string, input?: string) => box.exec(['sh', '-c', script], input === undefined ? {} : { input });
-  const pvpn = (...args: string[]) => box.exec(['env', 'PVPN_GEN_RENDERER=silent', process.execPath, BIN, ...args], { timeoutMs: 60_000 });
+  const { sh, pvpn } = runitCommands(() => box);
   const status = async (name: string) => (await sh(`sv status /etc/sv/${name}`)).stdout;
   const pid = (text: string) => text.match(/^run: [^;]*?\(pid (\d+)\)/)?.[1];
-  const waitFor = async (what: string, check: () => Promise<boolean>, ms = 15_000) => {
-    const deadline = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(200);
-    }
-  };
 
   beforeAll(async () => {
     box = bootRunit('/var/service', [REPO]);

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bootRunit, type RunitSandbox } from '../harness/runit-sandbox.js';
-import { BIN, REPO } from '../support/paths.js';
+import { REPO } from '../support/paths.js';
+import { runitCommands } from './runit-helpers.js';
 
 /** What the job reports about itself, `key=value` words, into its working directory's `report`. */
 const PROBE = [
@@ -22,8 +23,6 @@ const PROBE = [
 ].join('\n');
 
 const SPEC = `version: 1
-defaults:
-  command: [/bin/sh, /usr/local/bin/pvpn-report]
 services:
   limited:
     command: [/bin/sh, /usr/local/bin/pvpn-report, limited]
@@ -40,11 +39,11 @@ services:
     workingDirectory: /var/lib/boxed
     sandbox: bwrap
     hardening: { network: false }
-`.replace('defaults:\n  command: [/bin/sh, /usr/local/bin/pvpn-report]\n', '');
+`;
 
 describe('runit hardening under runsv', () => {
   let box: RunitSandbox;
-  const sh = (script: string, input?: string) => box.exec(['sh', '-c', script], input === undefined ? {} : { input });
+  const { sh, pvpn } = runitCommands(() => box);
   const report = async (name: string): Promise<Record<string, string>> => {
     const deadline = Date.now() + 15_000;
     for (;;) {
@@ -59,7 +58,7 @@ describe('runit hardening under runsv', () => {
     box = bootRunit('/var/service', [REPO]);
     await sh('cat > /usr/local/bin/pvpn-report', PROBE);
     await sh('printf s3cret > /etc/pvpn-secret && chmod 600 /etc/pvpn-secret && mkdir -p /root/h && cat > /root/h/pvpn-gen.yaml', SPEC);
-    const install = await box.exec(['env', 'PVPN_GEN_RENDERER=silent', process.execPath, BIN, '--spec', '/root/h/pvpn-gen.yaml', 'install', '--target', 'runit', '--layout', 'void', '--yes'], { timeoutMs: 60_000 });
+    const install = await pvpn('--spec', '/root/h/pvpn-gen.yaml', 'install', '--target', 'runit', '--layout', 'void', '--yes');
     if (install.code !== 0) throw new Error(`install failed: ${install.stdout}${install.stderr}`);
   }, 90_000);
   afterAll(() => box?.stop());
@@ -83,7 +82,7 @@ describe('runit hardening under runsv', () => {
   }, 30_000);
 
   test('uninstall removes the services and the users pvpn-gen created', async () => {
-    const result = await box.exec(['env', 'PVPN_GEN_RENDERER=silent', process.execPath, BIN, 'uninstall', '--yes'], { timeoutMs: 60_000 });
+    const result = await pvpn('uninstall', '--yes');
     expect(result.code, result.stderr).toBe(0);
     expect((await sh('getent passwd pvpn-lim pvpn-box')).stdout).toBe('');
   }, 60_000);

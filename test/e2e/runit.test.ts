@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bootRunit, type RunitSandbox } from '../harness/runit-sandbox.js';
-import { BIN, REPO } from '../support/paths.js';
+import { REPO } from '../support/paths.js';
+import { runitCommands, sleep, waitUntil as waitFor } from './runit-helpers.js';
 
 const PROBE = `#!/usr/bin/python3
 # writes what it was started with (argv, environment, ids) as JSON, and some log volume for svlogd
@@ -46,18 +47,13 @@ services:
     user: daemon
 `;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each([
   ['void', '/var/service', '/etc/sv'],
   ['artix', '/run/runit/service', '/etc/runit/sv'],
 ] as const)('runit, %s layout', (layout, scanDir, serviceDir) => {
   let box: RunitSandbox;
-  const sh = async (script: string, input?: string) => {
-    const r = await box.exec(['sh', '-c', script], input === undefined ? {} : { input });
-    return r;
-  };
-  const pvpn = (...args: string[]) => box.exec(['env', 'PVPN_GEN_RENDERER=silent', 'NO_COLOR=1', process.execPath, BIN, ...args], { timeoutMs: 60_000 });
+  const { sh, pvpn } = runitCommands(() => box);
   const probes = async (filter = '') => {
     const r = await sh(`for f in /tmp/probe-out/*.json; do [ -e "$f" ] && cat "$f" && echo; done`);
     return r.stdout
@@ -65,13 +61,6 @@ describe.each([
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { argv: string[]; env: Record<string, string>; uid: number; gid: number; cwd: string })
       .filter((p) => (filter ? p.argv[1] === filter : p.argv[1] !== 'manual' && p.argv[1] !== 'hook'));
-  };
-  const waitFor = async (what: string, check: () => Promise<boolean>, ms = 15_000) => {
-    const deadline = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(200);
-    }
   };
 
   beforeAll(async () => {
