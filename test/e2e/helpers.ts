@@ -21,6 +21,23 @@ export const OPT = '/opt/pvpn-e2e';
 export const PROBE = `${OPT}/probe.py`;
 export const PYTHON = '/usr/bin/python3';
 
+/**
+ * A service that runs probe.py in MODE, in its own /var/lib/NAME, where the probe also writes its records
+ * (PROBE_OUT): the two must be the same directory for records() to find them. As `daemon` unless `fields` say
+ * otherwise (dynamicUser: true, user: ...); `fields.environment` is added to PROBE_OUT.
+ */
+export function probeJob(name: string, mode: string, fields: Record<string, unknown> & { environment?: Record<string, unknown> } = {}): object {
+  const dir = `/var/lib/${name}`;
+  const { environment, ...rest } = fields;
+  return {
+    command: [PYTHON, PROBE, mode],
+    ...(rest.dynamicUser ? {} : { user: 'daemon' }),
+    workingDirectory: dir,
+    ...rest,
+    environment: { PROBE_OUT: dir, ...environment },
+  };
+}
+
 export interface E2E {
   readonly sb: Sandbox;
   /** `node <repo>/bin/pvpn-gen.js ARGS` inside the sandbox */

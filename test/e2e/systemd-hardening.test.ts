@@ -4,7 +4,7 @@
 // memory than its limit). probe.py tries each thing and records the errno it got; the facts are printed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dump as stringify } from 'js-yaml';
-import { OPT, PROBE, PYTHON, bootE2E, records, show, status, waitFor, type E2E, type ProbeRecord } from './helpers.js';
+import { OPT, PROBE, PYTHON, bootE2E, probeJob, records, show, status, waitFor, type E2E, type ProbeRecord } from './helpers.js';
 
 const SPEC = `${OPT}/hardening.yaml`;
 const PORT = 8765;
@@ -13,7 +13,8 @@ const OTHER = '10.0.0.1';
 const ETC = '/etc/pvpn-e2e';
 const FILES = `config=${ETC}/config secret=${ETC}/secret groupcfg=${ETC}/group-config`;
 
-const checksEnv = (name: string) => ({ PROBE_OUT: `/var/lib/${name}`, PROBE_FILES: FILES, PROBE_PORT: PORT, PROBE_OTHER_ADDR: OTHER });
+/** what probe.py `checks` reads and connects to */
+const CHECKS_ENV = { PROBE_FILES: FILES, PROBE_PORT: PORT, PROBE_OTHER_ADDR: OTHER };
 
 const spec = {
   version: 1,
@@ -21,55 +22,38 @@ const spec = {
   defaults: { interval: '1h' }, // each job runs once, when install starts its timer
   services: {
     // strict (the default), a system user, loopback only, its own limits
-    loopback: {
+    loopback: probeJob('loopback', 'checks', {
       description: 'strict, user daemon, network loopback',
-      command: [PYTHON, PROBE, 'checks'],
-      user: 'daemon',
       nice: 5,
-      workingDirectory: '/var/lib/loopback',
-      environment: checksEnv('loopback'),
+      environment: CHECKS_ENV,
       environmentFile: `${ETC}/env`,
       limits: { memory: '64M' },
       hardening: { network: 'loopback' },
-    },
+    }),
     // strict, a dynamic user, full network, a credential from a root-only file
-    open: {
+    open: probeJob('open', 'checks', {
       description: 'strict, dynamic user, network true',
-      command: [PYTHON, PROBE, 'checks'],
       dynamicUser: true,
-      workingDirectory: '/var/lib/open',
-      environment: checksEnv('open'),
+      environment: CHECKS_ENV,
       environmentFile: `${ETC}/env`,
       credentials: { secret: `${ETC}/secret` },
       hardening: { network: true },
-    },
+    }),
     // strict, no network at all
-    offline: {
-      description: 'strict, user daemon, network false',
-      command: [PYTHON, PROBE, 'checks'],
-      user: 'daemon',
-      workingDirectory: '/var/lib/offline',
-      environment: checksEnv('offline'),
-      hardening: { network: false },
-    },
+    offline: probeJob('offline', 'checks', { description: 'strict, user daemon, network false', environment: CHECKS_ENV, hardening: { network: false } }),
     // strict, with the syscalls knob giving back calls that ~@privileged @resources take away, and network: all
-    tuned: {
+    tuned: probeJob('tuned', 'checks', {
       description: 'strict, syscalls knob, network all',
-      command: [PYTHON, PROBE, 'checks'],
-      user: 'daemon',
-      workingDirectory: '/var/lib/tuned',
-      environment: checksEnv('tuned'),
+      environment: CHECKS_ENV,
       hardening: { network: 'all', syscalls: ['setpriority', 'chown', 'fchown', 'fchownat', 'lchown'] },
-    },
+    }),
     // strict, above its memory limit
-    hog: {
+    hog: probeJob('hog', 'hog', {
       description: 'strict, 256 MiB under memory 64M',
-      command: [PYTHON, PROBE, 'hog'],
       dynamicUser: true,
-      workingDirectory: '/var/lib/hog',
-      environment: { PROBE_OUT: '/var/lib/hog', PROBE_MIB: 256 },
+      environment: { PROBE_MIB: 256 },
       limits: { memory: '64M' },
-    },
+    }),
     // a JIT runtime under strict (MemoryDenyWriteExecute=yes), and with the documented knob turning it off
     'node-strict': {
       description: 'node under strict',

@@ -3,7 +3,7 @@
 // One sandbox for the whole file; the tests run in order and build on each other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dump as stringify } from 'js-yaml';
-import { OPT, PROBE, PYTHON, bootE2E, records, show, status, waitFor, type E2E, type ProbeRecord } from './helpers.js';
+import { OPT, PROBE, PYTHON, bootE2E, probeJob, records, show, status, waitFor, type E2E, type ProbeRecord } from './helpers.js';
 
 const SPEC = `${OPT}/spec.yaml`;
 const UNIT_DIR = '/etc/systemd/system';
@@ -27,36 +27,17 @@ const spec = {
       environment: TICK_ENV,
     },
     // runs once at install: touches 256 MiB under a 64 MiB limit; its failure hook records MONITOR_*
-    hog: {
+    hog: probeJob('hog', 'hog', {
       description: 'e2e memory hog',
-      command: [PYTHON, PROBE, 'hog'],
       onFailure: [PYTHON, PROBE, 'hook'],
       interval: '1h',
-      user: 'daemon',
-      workingDirectory: '/var/lib/hog',
-      environment: { PROBE_OUT: '/var/lib/hog', PROBE_MIB: 256 },
+      environment: { PROBE_MIB: 256 },
       limits: { memory: '64M' },
-    },
+    }),
     // runs once at install: a 2 s busy loop under a 20 % CPU quota
-    spin: {
-      description: 'e2e cpu spinner',
-      command: [PYTHON, PROBE, 'spin'],
-      interval: '1h',
-      user: 'daemon',
-      workingDirectory: '/var/lib/spin',
-      environment: { PROBE_OUT: '/var/lib/spin', PROBE_SECONDS: 2 },
-      limits: { cpu: '20%' },
-    },
+    spin: probeJob('spin', 'spin', { description: 'e2e cpu spinner', interval: '1h', environment: { PROBE_SECONDS: 2 }, limits: { cpu: '20%' } }),
     // first run an hour after boot: only run-now makes it run during the test
-    later: {
-      description: 'e2e run-now probe',
-      command: [PYTHON, PROBE, 'record'],
-      interval: '1h',
-      onBoot: '1h',
-      user: 'daemon',
-      workingDirectory: '/var/lib/later',
-      environment: { PROBE_OUT: '/var/lib/later' },
-    },
+    later: probeJob('later', 'record', { description: 'e2e run-now probe', interval: '1h', onBoot: '1h' }),
   },
 };
 
