@@ -4,7 +4,7 @@
 // memory than its limit). probe.py tries each thing and records the errno it got; the facts are printed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dump as stringify } from 'js-yaml';
-import { OPT, PROBE, PYTHON, bootE2E, probeJob, records, show, status, waitFor, type E2E, type ProbeRecord } from './helpers.js';
+import { OPT, PYTHON, bootE2E, probeJob, records, show, status, waitFor, type E2E, type ProbeRecord } from './helpers.js';
 
 const SPEC = `${OPT}/hardening.yaml`;
 const PORT = 8765;
