@@ -5,12 +5,16 @@
  * Node 22's module.enableCompileCache(), which Node 20 does not have.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import type { CommandModuleName } from './load-command.js';
 
 declare const __dirname: string;
+declare const require: NodeJS.Require;
+
+// Module.wrap's text, spelled out: node:module costs ~0.2 ms to load, a tenth of what this loader saves.
+const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
+const WRAPPER_TAIL = '\n});';
 
 function loadBundle(file: string, variant: string | undefined): Record<string, unknown> {
   const source = readFileSync(file, 'utf8');
@@ -22,9 +26,11 @@ function loadBundle(file: string, variant: string | undefined): Record<string, u
   } catch {
     cachedData = undefined;
   }
-  const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const script = new Script(WRAPPER_HEAD + source + WRAPPER_TAIL, { filename: file, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} as Record<string, unknown> };
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
+  // this bundle's own require: the command bundles require only Node built-ins and the package's dependencies,
+  // which resolve the same from dist/ as from dist/commands/
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, dirname(file));
   // No cache yet (a command the build did not warm) or one from another node: make it from this run.
   if (!cachedData || script.cachedDataRejected) {
     // After the command has run, so the cache also holds what it compiled lazily. Best effort: a read-only

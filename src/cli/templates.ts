@@ -1,6 +1,6 @@
 /**
  * --templates DIR: the user's own .hbs files (same names as templates/, e.g. DIR/systemd/service.hbs) replace the
- * built-in ones. Only this path loads the full Handlebars compiler; the built-ins are precompiled.
+ * built-in ones. Only this path loads the Handlebars compiler; the built-ins are compiled to plain functions at build time.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

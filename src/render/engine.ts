@@ -3,12 +3,8 @@
  * and strict (handlebars-options.json), and with one helper per output context. Templates never print a raw value:
  * a test walks every template and fails on a {{value}} that does not go through one of these helpers.
  */
-import HandlebarsRuntime from 'handlebars/runtime.js';
 import type { HelperDelegate, TemplateDelegate } from 'handlebars';
-
-/** A precompiled template: the object Handlebars.precompile() describes, opaque to us. */
-type TemplateSpecification = object;
-import { precompiledPartials, precompiledTemplates } from '../_generated/templates.js';
+import { compiledPartials, compiledTemplates, partialSources } from '../_generated/templates.js';
 import {
   ENV_NAME,
   commentLine,
@@ -45,11 +41,6 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'runit/log-run',
 ];
 
-/** Handlebars passes its options object as the last argument; the helpers take only their own arguments. */
-function args(all: unknown[]): unknown[] {
-  return all.slice(0, -1);
-}
-
 function asString(value: unknown, helper: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
@@ -66,66 +57,70 @@ function asArgv(value: unknown, helper: string): string[] {
   throw new TypeError(`template helper ${helper}: expected an argv list, got ${JSON.stringify(value)}`);
 }
 
-export const HELPERS: Readonly<Record<string, HelperDelegate>> = {
+/**
+ * name -> helper, called with the template's arguments only (Handlebars' trailing options object is dropped before
+ * them, see environment()).
+ */
+export const HELPERS: Readonly<Record<string, (...args: unknown[]) => string>> = {
   /** `# text` in any format */
-  comment: (...all: unknown[]) => commentLine(args(all).map((a) => asString(a, 'comment')).join('')),
+  comment: (...args: unknown[]) => commentLine(args.map((a) => asString(a, 'comment')).join('')),
   /** one POSIX sh word */
-  sh: (...all: unknown[]) => shQuote(asString(args(all)[0], 'sh')),
+  sh: (...args: unknown[]) => shQuote(asString(args[0], 'sh')),
   /** one word NAME=VALUE for env(1): name checked, the whole word single-quoted */
-  shAssign: (...all: unknown[]) => {
-    const [name, value] = args(all).map((a) => asString(a, 'shAssign'));
+  shAssign: (...args: unknown[]) => {
+    const [name, value] = args.map((a) => asString(a, 'shAssign'));
     if (!ENV_NAME.test(name ?? '')) throw new TypeError(`template helper shAssign: ${JSON.stringify(name)} is not a variable name`);
     return shQuote(`${name}=${value ?? ''}`);
   },
   /** a list of POSIX sh words */
-  shArgv: (...all: unknown[]) => shArgv(asArgv(args(all)[0], 'shArgv')),
+  shArgv: (...args: unknown[]) => shArgv(asArgv(args[0], 'shArgv')),
   /** a number in sh arithmetic or as a command argument: digits only, so no quoting is needed */
-  shNumber: (...all: unknown[]) => {
-    const n = asNumber(args(all)[0], 'shNumber');
+  shNumber: (...args: unknown[]) => {
+    const n = asNumber(args[0], 'shNumber');
     if (!Number.isInteger(n) || n < 0) throw new TypeError(`template helper shNumber: ${n} is not a whole number`);
     return String(n);
   },
   /** a systemd Exec*= command line */
-  sdExec: (...all: unknown[]) => systemdExecLine(asArgv(args(all)[0], 'sdExec')),
+  sdExec: (...args: unknown[]) => systemdExecLine(asArgv(args[0], 'sdExec')),
   /** a systemd Environment= assignment: name, value */
-  sdEnv: (...all: unknown[]) => {
-    const [name, value] = args(all);
+  sdEnv: (...args: unknown[]) => {
+    const [name, value] = args;
     return systemdEnvironment(asString(name, 'sdEnv'), asString(value, 'sdEnv'));
   },
   /** a bare systemd path value */
-  sdPath: (...all: unknown[]) => systemdPath(asString(args(all)[0], 'sdPath')),
+  sdPath: (...args: unknown[]) => systemdPath(asString(args[0], 'sdPath')),
   /** one-line systemd text (Description=) */
-  sdText: (...all: unknown[]) => systemdValue(args(all).map((a) => asString(a, 'sdText')).join('')),
+  sdText: (...args: unknown[]) => systemdValue(args.map((a) => asString(a, 'sdText')).join('')),
   /** any other single-line systemd value */
-  sdValue: (...all: unknown[]) => systemdValue(asString(args(all)[0], 'sdValue')),
+  sdValue: (...args: unknown[]) => systemdValue(asString(args[0], 'sdValue')),
   /** milliseconds as a systemd time span */
-  sdSpan: (...all: unknown[]) => formatSpan(asNumber(args(all)[0], 'sdSpan')),
+  sdSpan: (...args: unknown[]) => formatSpan(asNumber(args[0], 'sdSpan')),
   /** a raw directive value, systemd syntax kept (see systemdRawValue) */
-  sdRaw: (...all: unknown[]) => systemdRawValue(asString(args(all)[0], 'sdRaw')),
+  sdRaw: (...args: unknown[]) => systemdRawValue(asString(args[0], 'sdRaw')),
   /** a whole-number percentage (CPUQuota=): no specifier expansion there, so % stays single */
-  sdPercent: (...all: unknown[]) => {
-    const n = asNumber(args(all)[0], 'sdPercent');
+  sdPercent: (...args: unknown[]) => {
+    const n = asNumber(args[0], 'sdPercent');
     if (!Number.isInteger(n) || n <= 0) throw new TypeError(`template helper sdPercent: ${n} is not a positive whole number`);
     return `${n}%`;
   },
   /** bytes in systemd's K/M/G/T form */
-  sdSize: (...all: unknown[]) => formatSize(asNumber(args(all)[0], 'sdSize')),
+  sdSize: (...args: unknown[]) => formatSize(asNumber(args[0], 'sdSize')),
   /**
    * Directive lines (the hardening table, raw directives): each `Name=value` with the name as a word and the value
    * escaped (sdValue) or, for the user's raw directives, kept as systemd syntax (sdRaw); one newline after each.
    */
-  sdDirectives: (...all: unknown[]) => {
-    const lines = args(all)[0] as ReadonlyArray<{ name: string; value: string; raw: boolean }>;
+  sdDirectives: (...args: unknown[]) => {
+    const lines = args[0] as ReadonlyArray<{ name: string; value: string; raw: boolean }>;
     return lines.map((l) => `${systemdWord(l.name)}=${l.raw ? systemdRawValue(l.value) : systemdValue(l.value)}\n`).join('');
   },
   /** a plain number for systemd */
-  sdNumber: (...all: unknown[]) => String(asNumber(args(all)[0], 'sdNumber')),
+  sdNumber: (...args: unknown[]) => String(asNumber(args[0], 'sdNumber')),
   /** a directive, unit or enum word */
-  sdWord: (...all: unknown[]) => systemdWord(asString(args(all)[0], 'sdWord')),
+  sdWord: (...args: unknown[]) => systemdWord(asString(args[0], 'sdWord')),
   /** one field of a sysusers.d(5) line */
-  sysusers: (...all: unknown[]) => sysusersField(args(all).map((a) => asString(a, 'sysusers')).join('')),
+  sysusers: (...args: unknown[]) => sysusersField(args.map((a) => asString(a, 'sysusers')).join('')),
   /** one svlogd config line */
-  svlogd: (...all: unknown[]) => svlogdConfigLine(args(all).map((a) => asString(a, 'svlogd')).join('')),
+  svlogd: (...args: unknown[]) => svlogdConfigLine(args.map((a) => asString(a, 'svlogd')).join('')),
 };
 
 interface HandlebarsLike {
@@ -134,32 +129,28 @@ interface HandlebarsLike {
 interface HandlebarsEnvironment {
   registerHelper(name: string, helper: HelperDelegate): void;
   registerPartial(name: string, partial: TemplateDelegate): void;
-  template(spec: TemplateSpecification): TemplateDelegate;
+  compile(text: string, options: object): TemplateDelegate;
 }
 
-function environment(runtime: HandlebarsLike): HandlebarsEnvironment {
-  const env = runtime.create();
-  for (const [name, helper] of Object.entries(HELPERS)) env.registerHelper(name, helper);
-  for (const [name, spec] of Object.entries(precompiledPartials)) env.registerPartial(name, env.template(spec));
+/** A Handlebars environment (for user overrides) with our helpers and the built-in partials. */
+function environment(compiler: HandlebarsLike, options: object): HandlebarsEnvironment {
+  const env = compiler.create();
+  for (const [name, helper] of Object.entries(HELPERS)) env.registerHelper(name, (...all: unknown[]) => helper(...all.slice(0, -1)));
+  for (const [name, source] of Object.entries(partialSources)) env.registerPartial(name, env.compile(source, options));
   return env;
-}
-
-function fromSpecs(env: HandlebarsEnvironment, specs: Readonly<Record<string, TemplateSpecification>>): TemplateSet {
-  const set = {} as Record<TemplateName, RenderTemplate>;
-  for (const name of TEMPLATE_NAMES) {
-    const spec = specs[name];
-    if (!spec) throw new Error(`template ${name} is missing`);
-    const template = env.template(spec);
-    set[name] = (view) => template(view);
-  }
-  return set;
 }
 
 let builtin: TemplateSet | undefined;
 
-/** The templates shipped in templates/, precompiled at build time (scripts/generate.mjs). */
+/** The templates shipped in templates/, compiled to plain functions at build time (scripts/template-codegen.mjs). */
 export function builtinTemplates(): TemplateSet {
-  builtin ??= fromSpecs(environment(HandlebarsRuntime as unknown as HandlebarsLike), precompiledTemplates);
+  builtin ??= Object.fromEntries(
+    TEMPLATE_NAMES.map((name) => {
+      const template = compiledTemplates[name];
+      if (!template) throw new Error(`template ${name} is missing`);
+      return [name, (view: object) => template(view, HELPERS, compiledPartials, [view])];
+    }),
+  ) as Record<TemplateName, RenderTemplate>;
   return builtin;
 }
 
@@ -172,7 +163,7 @@ export function templatesWithOverrides(
   overrides: Readonly<Partial<Record<TemplateName, string>>>,
   options: object,
 ): TemplateSet {
-  const env = environment(compiler) as HandlebarsEnvironment & { compile(text: string, options: object): TemplateDelegate };
+  const env = environment(compiler, options);
   const set = { ...builtinTemplates() } as Record<TemplateName, RenderTemplate>;
   for (const name of TEMPLATE_NAMES) {
     const text = overrides[name];
