@@ -137,7 +137,9 @@ function messageOf(error: ErrorObject): string {
     case 'anyOf':
       return withFix(`${describe(error.data)} does not fit here`, fix);
     default:
-      return withFix(error.message ?? 'invalid', fix);
+      // the validator is built without ajv's English messages (ajv-options.json: smaller, faster to load); every
+      // keyword the schema uses has its own case above
+      return withFix(`does not meet the schema's "${error.keyword}" rule`, fix);
   }
 }
 
