@@ -66,16 +66,26 @@ await Promise.all([
 // dist/ is CommonJS (the package is ESM): no ESM loader on the start-up path.
 writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
 
-// Warm the code caches with the commands the benchmark and people use most (a failing run caches too); a command
-// run with --target has a cache per target.
+// Warm a code cache for every command bundle (a failing run caches too), so that an installed pvpn-gen never writes
+// one at run time (it would, into its own package directory, only after a node upgrade rejects these). A command
+// run with --target has a cache per target. Nothing here touches the machine: installs go to a staging root, and
+// the control commands name a project that is not installed, so they stop before running sv or systemctl.
 const stage = mkdtempSync(join(tmpdir(), 'pvpn-gen-build-'));
 const spec = join(root, 'fixtures/protonvpn-updater.yaml');
+const notInstalled = ['--project', 'pvpn-gen-build-warm-up-not-installed'];
 for (const args of [
   ['validate'],
   ['render', '--target', 'systemd'],
   ['render', '--target', 'runit'],
-  ['diff', '--target', 'systemd', '--root', stage],
-  ['diff', '--target', 'runit', '--root', stage],
+  ['diff', '--target', 'systemd', '--root', join(stage, 'systemd')],
+  ['diff', '--target', 'runit', '--root', join(stage, 'runit')],
+  ['install', '--target', 'systemd', '--root', join(stage, 'systemd')],
+  ['install', '--target', 'runit', '--root', join(stage, 'runit')],
+  ['uninstall', '--root', join(stage, 'systemd')],
+  ['status', ...notInstalled],
+  ['start', ...notInstalled],
+  ['logs', ...notInstalled],
+  ['detect', '--root', stage],
   ['schema'],
   ['init', '--force'],
 ]) {
@@ -85,7 +95,9 @@ for (const args of [
       env: { ...process.env, PVPN_GEN_RENDERER: 'silent' },
     });
   } catch {
-    // diff exits 1 when something would change: the cache is written all the same
+    // diff exits 1 when something would change, the control commands fail (nothing installed): cached all the same
   }
 }
 rmSync(stage, { recursive: true, force: true });
+const uncached = readdirSync(join(dist, 'commands')).filter((f) => f.endsWith('.js') && !readdirSync(join(dist, 'commands')).some((c) => c.startsWith(`${f}.`) && c.endsWith('.cache')));
+if (uncached.length > 0) throw new Error(`build: no code cache was made for ${uncached.join(', ')}; warm them above`);

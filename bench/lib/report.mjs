@@ -15,7 +15,7 @@ export function markdown(r) {
   );
   out.push(
     `Every command ran with ${m.removedEnv.join(' and ')} unset (this machine kind sets NODE_EXTRA_CA_CERTS, which adds ` +
-      `40-50 ms to every node start). Medians of interleaved runs after warm-up; ratios are against \`node -e 0\` of the same run.`,
+      `40-50 ms to every node start). Medians of interleaved runs after warm-up; ratios are against \`node -e 0\` timed in the same interleaved group.`,
     '',
   );
   if (m.busy) {

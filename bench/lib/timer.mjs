@@ -132,9 +132,9 @@ export function probe(argv) {
   const dir = mkdtempSync(join(tmpdir(), 'pvpn-bench-rss-'));
   const out = join(dir, 'rss');
   try {
-    const hook = new URL('./maxrss-hook.mjs', import.meta.url).pathname;
+    const hook = new URL('./maxrss-hook.cjs', import.meta.url).pathname;
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(argv[0], ['--import', hook, ...argv.slice(1)], { env: { ...benchEnv, PVPN_BENCH_RSS_FILE: out }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 30 });
+    const r = spawnSync(argv[0], ['--require', hook, ...argv.slice(1)], { env: { ...benchEnv, PVPN_BENCH_RSS_FILE: out }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 30 });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.error) throw r.error;
     return { ms, code: r.status, stderr: r.stderr, rssKb: Number(readFileSync(out, 'utf8')) };

@@ -1,0 +1,36 @@
+/**
+ * The build leaves a V8 code cache next to every command bundle (scripts/build.mjs), so that an installed pvpn-gen
+ * never writes into its own package directory at run time (as root under sudo, that would be the global
+ * node_modules), and every command starts from a cache.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { expect, test } from 'vitest';
+import { binSync } from '../support/bin.js';
+import { REPO, SEED_SPEC } from '../support/paths.js';
+
+const COMMANDS = `${REPO}/dist/commands`;
+
+function listing(): Record<string, number> {
+  return Object.fromEntries(readdirSync(COMMANDS).map((f) => [f, statSync(`${COMMANDS}/${f}`).mtimeMs]));
+}
+
+test('every command bundle has a code cache from the build', () => {
+  const files = readdirSync(COMMANDS);
+  const bundles = files.filter((f) => f.endsWith('.js'));
+  expect(bundles.length).toBeGreaterThan(5);
+  for (const bundle of bundles) expect(files.some((f) => f.startsWith(`${bundle}.`) && f.endsWith('.cache')), bundle).toBe(true);
+});
+
+test('running the commands writes nothing next to the bundles', () => {
+  const before = listing();
+  for (const args of [
+    ['--spec', SEED_SPEC, 'render', '--target', 'runit'],
+    ['--spec', SEED_SPEC, 'validate'],
+    ['status', '--project', 'not-installed-here'],
+    ['stop', '--project', 'not-installed-here'],
+    ['schema'],
+  ]) {
+    binSync(args);
+  }
+  expect(listing()).toEqual(before);
+});
