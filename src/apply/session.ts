@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
 import { decide, readFacts } from '../control/detect.js';
 import { buildPlan, buildRemovalPlan, type PlanWithDirectories } from '../plan/build.js';
-import { sha256 } from '../plan/hash.js';
+import { lazySha256 } from '../plan/hash.js';
 import { readAccounts, readDirectoryRegistry, readManifests, readStates } from '../plan/read-installed.js';
 import { lockPathOf } from '../plan/state-paths.js';
 import type { Manifest } from '../plan/types.js';
@@ -95,6 +95,7 @@ export function planInstall(
     );
   }
   const paths = [...rendered.entries.map((e) => e.path), ...(previous?.entries ?? []).map((e) => e.path)];
+  const specDigest = lazySha256(spec.text);
   const plan = buildPlan({
     rendered,
     installed: readStates(site.root, paths),
@@ -104,7 +105,12 @@ export function planInstall(
     scope: options.scope,
     force: options.force,
     project,
-    spec: { path: spec.path, sha256: sha256(spec.text) },
+    spec: {
+      path: spec.path,
+      get sha256() {
+        return specDigest();
+      },
+    },
     tool: `pvpn-gen ${VERSION}`,
     // accounts are only created on the live system: a staging root has no users to add to
     existingAccounts: site.live ? readAccounts(site.root) : null,

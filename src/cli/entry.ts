@@ -3,13 +3,15 @@
  * Sets process.exitCode instead of calling process.exit, so pending output is flushed.
  */
 import { VERSION } from '../version.js';
+import { processIo } from './io.js';
 import { runCli } from './main.js';
 
 export async function main(argv: readonly string[]): Promise<void> {
   // install writes many files at once (see WRITES_IN_FLIGHT); libuv reads this when its thread pool first starts
   process.env.UV_THREADPOOL_SIZE ??= '16';
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.stdout.write(VERSION + '\n');
+    // straight to the descriptor (io.ts): process.stdout would set up a stream (~1 ms) for one line
+    processIo().stdout.write(VERSION + '\n');
     return;
   }
   process.exitCode = await runCli(argv);

@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 
 /** What a command may touch of its process: streams, directory, environment. Tests pass their own. */
 export interface Io {
@@ -30,10 +30,26 @@ function fdWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): Io['stdout'] {
       }
     },
     get isTTY() {
-      // node:tty pulls in net and the stream machinery: only load it when someone asks
-      return process.getBuiltinModule('node:tty').isatty(fd);
+      return isTerminal(fd);
     },
   };
+}
+
+/** /dev/null and /dev/zero (1:3, 1:5): character devices, as terminals are, but never terminals */
+const NOT_TERMINALS = new Set([(1 << 8) | 3, (1 << 8) | 5]);
+
+/**
+ * isatty(fd), without loading node:tty (it pulls in net and the stream machinery: ~2 ms) when fstat already tells:
+ * only a character device can be a terminal, and output sent to /dev/null (CI, benchmarks) is not one.
+ */
+export function isTerminal(fd: number): boolean {
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isCharacterDevice() || NOT_TERMINALS.has(stat.rdev)) return false;
+  } catch {
+    return false; // a closed descriptor is no terminal
+  }
+  return process.getBuiltinModule('node:tty').isatty(fd);
 }
 
 export function processIo(): Io {

@@ -3,7 +3,7 @@
  * Pure: the installed states come in as data (read by read-installed.ts), so diff, --dry-run and install share it.
  */
 import type { DesiredEntry, Rendered } from '../render/types.js';
-import { sha256 } from './hash.js';
+import { lazySha256 } from './hash.js';
 import type { Change, InstalledState, Manifest, ManifestEntry } from './types.js';
 
 export interface CompareInput {
@@ -48,9 +48,18 @@ function isAsRecorded(recorded: ManifestEntry, state: InstalledState): boolean {
 }
 
 export function record(entry: DesiredEntry): ManifestEntry {
-  return entry.kind === 'file'
-    ? { path: entry.path, kind: 'file', mode: entry.mode, sha256: sha256(entry.content), service: entry.service }
-    : { path: entry.path, kind: 'symlink', target: entry.target, service: entry.service };
+  if (entry.kind === 'symlink') return { path: entry.path, kind: 'symlink', target: entry.target, service: entry.service };
+  const digest = lazySha256(entry.content);
+  return {
+    path: entry.path,
+    kind: 'file',
+    mode: entry.mode,
+    // read when the manifest is written (install), never by diff: see lazySha256
+    get sha256() {
+      return digest();
+    },
+    service: entry.service,
+  };
 }
 
 function describeState(state: InstalledState): string {

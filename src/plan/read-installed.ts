@@ -4,7 +4,7 @@
  */
 import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { OperationError } from '../errors.js';
-import { sha256 } from './hash.js';
+import { lazySha256 } from './hash.js';
 import { parseDirectories, parseManifest } from './manifest.js';
 import { directoriesPathOf, manifestsDirOf } from './state-paths.js';
 import type { InstalledState, Manifest } from './types.js';
@@ -34,7 +34,16 @@ export function readState(root: string, path: string): InstalledState {
   if (stat.isDirectory()) return { kind: 'directory' };
   if (!stat.isFile()) return { kind: 'other' };
   const bytes = readFileSync(full);
-  return { kind: 'file', mode: stat.mode & 0o7777, content: bytes.toString('utf8'), sha256: sha256(bytes) };
+  const digest = lazySha256(bytes);
+  return {
+    kind: 'file',
+    mode: stat.mode & 0o7777,
+    content: bytes.toString('utf8'),
+    // compared only with what a manifest recorded: a root without one hashes nothing (see lazySha256)
+    get sha256() {
+      return digest();
+    },
+  };
 }
 
 /** States of the given paths and of all their ancestor directories. */
