@@ -3,14 +3,15 @@
 //  - dist/cli.js: a small CommonJS entry (no ESM loader, no CLI framework): the command table, the parser, the
 //    error handler; it loads one command bundle per run.
 //  - dist/commands/NAME.js: one self-contained CommonJS bundle per command, each with a V8 code cache
-//    (NAME.js.cache) made here by running the command once; see src/cli/load-command.bundle.ts.
+//    (NAME.js.cache) made here by running the command once; bin/pvpn-gen.js loads dist/cli.js (with its own
+//    cache) and the command bundles.
 //  - dist/index.mjs: the programmatic API (ESM, no side effects).
 // Run after scripts/generate.mjs (npm run build does both).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
@@ -99,5 +100,6 @@ for (const args of [
   }
 }
 rmSync(stage, { recursive: true, force: true });
-const uncached = readdirSync(join(dist, 'commands')).filter((f) => f.endsWith('.js') && !readdirSync(join(dist, 'commands')).some((c) => c.startsWith(`${f}.`) && c.endsWith('.cache')));
+const bundles = [join(dist, 'cli.js'), ...readdirSync(join(dist, 'commands')).filter((f) => f.endsWith('.js')).map((f) => join(dist, 'commands', f))];
+const uncached = bundles.filter((file) => !readdirSync(dirname(file)).some((f) => f.startsWith(`${basename(file)}.`) && f.endsWith('.cache')));
 if (uncached.length > 0) throw new Error(`build: no code cache was made for ${uncached.join(', ')}; warm them above`);

@@ -18,6 +18,13 @@ const MODULES: Readonly<Record<CommandModuleName, () => Promise<unknown>>> = {
   control: () => import('./commands/control.js'),
 };
 
+export type BundleLoader = (file: string, variant: string | undefined) => Record<string, unknown>;
+
+/** The built CLI's hook for bin/pvpn-gen.js's bundle loader; the sources need none (they import). */
+export function useBundleLoader(loader: BundleLoader): void {
+  void loader;
+}
+
 /** `variant` names what the run does (its --target): the bundled loader keeps a code cache per variant. */
 export async function loadCommandModule(name: CommandModuleName, variant?: string): Promise<Record<string, unknown>> {
   void variant;
