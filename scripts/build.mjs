@@ -8,8 +8,8 @@
 //  - dist/index.mjs: the programmatic API (ESM, no side effects).
 // Run after scripts/generate.mjs (npm run build does both).
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
@@ -72,31 +72,33 @@ writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
 // run with --target has a cache per target. Nothing here touches the machine: installs go to a staging root, and
 // the control commands name a project that is not installed, so they stop before running sv or systemctl.
 const stage = mkdtempSync(join(tmpdir(), 'pvpn-gen-build-'));
+for (const target of ['systemd', 'runit']) mkdirSync(join(stage, target));
 const spec = join(root, 'fixtures/protonvpn-updater.yaml');
 const notInstalled = ['--project', 'pvpn-gen-build-warm-up-not-installed'];
-for (const args of [
-  ['validate'],
-  ['render', '--target', 'systemd'],
-  ['render', '--target', 'runit'],
-  ['diff', '--target', 'systemd', '--root', join(stage, 'systemd')],
-  ['diff', '--target', 'runit', '--root', join(stage, 'runit')],
-  ['install', '--target', 'systemd', '--root', join(stage, 'systemd')],
-  ['install', '--target', 'runit', '--root', join(stage, 'runit')],
-  ['uninstall', '--root', join(stage, 'systemd')],
-  ['status', ...notInstalled],
-  ['start', ...notInstalled],
-  ['logs', ...notInstalled],
-  ['detect', '--root', stage],
-  ['schema'],
-  ['init', '--force'],
+// [exit code the run must end with, arguments]: a run that fails early would cache little (diff of a missing root
+// once cached only the argument parsing), so an unexpected exit code fails the build
+for (const [expected, ...args] of [
+  [0, 'validate'],
+  [0, 'render', '--target', 'systemd'],
+  [0, 'render', '--target', 'runit'],
+  [1, 'diff', '--target', 'systemd', '--root', join(stage, 'systemd')],
+  [1, 'diff', '--target', 'runit', '--root', join(stage, 'runit')],
+  [0, 'install', '--yes', '--target', 'systemd', '--root', join(stage, 'systemd')],
+  [0, 'install', '--yes', '--target', 'runit', '--root', join(stage, 'runit')],
+  [0, 'uninstall', '--yes', '--root', join(stage, 'systemd')],
+  [1, 'status', ...notInstalled],
+  [1, 'start', ...notInstalled],
+  [1, 'logs', ...notInstalled],
+  [1, 'detect', '--root', stage],
+  [0, 'schema'],
+  [0, 'init', '--force'],
 ]) {
-  try {
-    execFileSync(process.execPath, [join(root, 'bin/pvpn-gen.js'), '--spec', args[0] === 'init' ? join(stage, 'init.yaml') : spec, ...args], {
-      stdio: 'ignore',
-      env: { ...process.env, PVPN_GEN_RENDERER: 'silent' },
-    });
-  } catch {
-    // diff exits 1 when something would change, the control commands fail (nothing installed): cached all the same
+  const result = spawnSync(process.execPath, [join(root, 'bin/pvpn-gen.js'), '--spec', args[0] === 'init' ? join(stage, 'init.yaml') : spec, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PVPN_GEN_RENDERER: 'silent' },
+  });
+  if (result.status !== expected) {
+    throw new Error(`build: warming the code cache with \`pvpn-gen ${args.join(' ')}\` exited ${result.status} (expected ${expected}):\n${result.stderr}`);
   }
 }
 rmSync(stage, { recursive: true, force: true });
