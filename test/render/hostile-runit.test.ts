@@ -169,7 +169,9 @@ describe('runit run script: hostile argv and environment reach the job exactly (
       writeFileSync(path, runScriptOf(c).script);
       return path;
     });
-    const lint = spawnSync(shellcheck, ['-s', 'sh', '--severity=style', ...scripts], { encoding: 'utf8' });
+    // SC1112 ("a unicode quote, retype it") is about typos in hand-written scripts: the hostile values hold ‘ and ’
+    // on purpose, and inside '...' they are literal text (the probe above checks the job receives them exactly)
+    const lint = spawnSync(shellcheck, ['-s', 'sh', '--severity=style', '--exclude=SC1112', ...scripts], { encoding: 'utf8' });
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.status).toBe(0);
     for (const script of scripts) {

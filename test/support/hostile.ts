@@ -86,6 +86,8 @@ export const HOSTILE_TOKENS: readonly string[] = [
   '\u0085',
   '\u2028',
   '\u202e',
+  // typographic quotes: literal text to sh and systemd, though shellcheck warns about them (SC1112)
+  '\u2018\u2019\u201c\u201d',
   '\u200b',
   '\ufeff',
   '\ufffd',
