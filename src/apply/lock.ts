@@ -29,13 +29,22 @@ async function flock(fd: number, waitSeconds: number | null): Promise<boolean> {
   throw new OperationError(`flock failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
 }
 
-function holderOf(path: string): string {
-  try {
-    const text = readFileSync(path, 'utf8').trim();
-    return text ? `pid ${text}` : 'another process';
-  } catch {
-    return 'another process';
+/**
+ * Who holds the lock, for the message: the holder writes its pid right after taking the lock and empties the file
+ * before letting go, so an empty file means a run that has only just taken it; give it a moment to write.
+ */
+async function holderOf(path: string): Promise<string> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    let text = '';
+    try {
+      text = readFileSync(path, 'utf8').trim();
+    } catch {
+      return 'another process';
+    }
+    if (text) return `pid ${text}`;
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
+  return 'another process';
 }
 
 export async function acquireLock(path: string, options: LockOptions): Promise<HeldLock> {
@@ -43,7 +52,7 @@ export async function acquireLock(path: string, options: LockOptions): Promise<H
     const fd = openLockFile(path);
     let locked = await flock(fd, null);
     if (!locked) {
-      const holder = holderOf(path);
+      const holder = await holderOf(path);
       if (options.waitSeconds <= 0) {
         closeSync(fd);
         throw new LockedError(`another pvpn-gen run (${holder}) is changing this system; wait for it to finish and run again`);
@@ -79,6 +88,13 @@ export async function acquireLock(path: string, options: LockOptions): Promise<H
             realWritePort.unlink(path);
           } catch {
             // already gone: nothing to clean up
+          }
+        } else {
+          try {
+            // no stale pid for the next run's waiters to name (see holderOf)
+            rewriteOpenFile(fd, '');
+          } catch {
+            // the message would only name a finished run
           }
         }
         closeSync(fd);

@@ -7,6 +7,7 @@ import type { Problem } from '../spec/problem.js';
 import { pointerOf } from '../spec/problem.js';
 import type { ServiceModel, SpecModel } from '../spec/types.js';
 import { capabilityGaps } from './capabilities.js';
+import { rawOverlaps } from './systemd-owned.js';
 import { builtinTemplates, type TemplateSet } from './engine.js';
 import { EscapeError } from './escape.js';
 import { renderRunitService } from './runit.js';
@@ -56,6 +57,16 @@ export function renderSpec(model: SpecModel, options: RenderOptions): Rendered {
         pointer: pointerOf(['services', service.name, ...gap.key.split('.')]),
         message: `${gap.key}: ${options.target} ${gap.support === 'none' ? 'cannot express this' : 'only approximates this'}: ${gap.how}`,
       });
+    }
+    if (options.target === 'systemd') {
+      for (const overlap of rawOverlaps(service.hardening.rawSystemd)) {
+        problems.push({
+          severity: options.strict ? 'error' : 'warning',
+          file: model.specName,
+          pointer: pointerOf(['services', service.name, 'hardening', 'systemd', overlap.section, overlap.name]),
+          message: `${overlap.name}= is written from ${overlap.setting}; a raw one comes after it, so systemd sees both (a list keeps both, a single value takes the raw one): set ${overlap.setting} instead`,
+        });
+      }
     }
     let rendered: ReturnType<typeof renderSystemdService>;
     try {
