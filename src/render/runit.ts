@@ -5,7 +5,7 @@
 import { pointerOf, type Problem } from '../spec/problem.js';
 import type { ServiceModel, SpecModel } from '../spec/types.js';
 import { toSeconds } from '../spec/units.js';
-import { toSnoozeArgs, parseCalendar } from '../spec/calendar.js';
+import { toSnoozeArgs } from '../spec/calendar.js';
 import type { TemplateSet } from './engine.js';
 import { accountsOf } from './accounts.js';
 import { managedPaths, writablePaths } from './systemd-hardening.js';
@@ -64,8 +64,7 @@ function runView(service: ServiceModel, model: SpecModel, fail: (key: string, me
   const schedule = service.schedule;
   let calendar: string[] | null = null;
   if (schedule.kind === 'calendar') {
-    const parsed = parseCalendar(schedule.calendar);
-    const snooze = parsed.ok ? toSnoozeArgs(parsed.value) : ({ ok: false, reason: parsed.message } as const);
+    const snooze = schedule.calendarSpec ? toSnoozeArgs(schedule.calendarSpec) : ({ ok: false, reason: 'not a valid calendar expression' } as const);
     if (snooze.ok) {
       calendar = [...snooze.args];
       if (schedule.randomizedDelayMs > 0) calendar.push('-R', String(toSeconds(schedule.randomizedDelayMs)));

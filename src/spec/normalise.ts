@@ -162,6 +162,7 @@ function scheduleOf(
     return {
       kind: 'calendar',
       calendar: parsed.ok ? parsed.normalized : fields.calendar,
+      calendarSpec: parsed.ok ? parsed.value : null,
       persistent: fields.persistent ?? true,
       randomizedDelayMs,
       accuracyMs,

@@ -2,6 +2,7 @@
  * The spec as written (SpecDocument, shaped by schema/pvpn-gen.schema.json) and the plain model the renderers
  * consume (SpecModel): defaults merged, units parsed, every optional setting resolved to an explicit value.
  */
+import type { CalendarSpec } from './calendar.js';
 
 export type Argv = readonly [string, ...string[]];
 export type Duration = number | string;
@@ -83,6 +84,8 @@ export type Schedule =
       readonly kind: 'calendar';
       /** systemd's normalised form of the expression */
       readonly calendar: string;
+      /** the same, parsed once here for the targets that translate it (runit: snooze); null only in a spec that fails */
+      readonly calendarSpec: CalendarSpec | null;
       readonly persistent: boolean;
       readonly randomizedDelayMs: number;
       readonly accuracyMs: number;
