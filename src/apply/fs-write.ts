@@ -71,6 +71,11 @@ function step(): void {
   if (killAt > 0 && steps === killAt) process.kill(process.pid, 'SIGKILL');
 }
 
+/** A new file: never an existing one (O_EXCL), never through a symlink; 0600 until its own mode is set. */
+const NEW_FILE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+// writeNew and writeNewMany take the same steps in the same order (open, mode, data, fsync: the crash tests count
+// them), once with node:fs's sync calls and once with its FileHandle, which is what lets writes overlap.
 export const realWritePort: WritePort = {
   mkdir(path, mode) {
     step();
@@ -79,7 +84,7 @@ export const realWritePort: WritePort = {
   },
   writeNew(path, content, mode) {
     step();
-    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    const fd = openSync(path, NEW_FILE_FLAGS, 0o600);
     try {
       fchmodSync(fd, mode);
       step();
@@ -144,7 +149,7 @@ export const realWritePort: WritePort = {
         return;
       }
       step();
-      const handle = await open(item.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      const handle = await open(item.path, NEW_FILE_FLAGS, 0o600);
       try {
         await handle.chmod(item.mode);
         step();

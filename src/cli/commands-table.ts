@@ -1,8 +1,9 @@
 /**
  * The command table: every command, its arguments and options, as data. The parser (args.ts) and the help text
  * are built from it; main.ts maps a parsed command to its module. Kept free of imports so the start-up path stays
- * small.
+ * small (the one import is a type).
  */
+import type { CommandModuleName } from './load-command.js';
 
 export interface OptionSpec {
   readonly name: string;
@@ -18,6 +19,8 @@ export interface OptionSpec {
 
 export interface CommandSpec {
   readonly name: string;
+  /** the module (src/cli/commands/NAME.ts) and export that run it; default: the command's own name, `run` */
+  readonly runBy?: { readonly module: CommandModuleName; readonly export: string };
   readonly help: string;
   /** e.g. `[name...]` */
   readonly args?: string;
@@ -84,10 +87,10 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     help: 'enabled, running or waiting, last run (start, duration, exit status), skipped runs, next run',
     options: [{ name: 'json', help: 'machine-readable output' }, { name: 'runs', help: 'also list the recent runs' }, project],
   },
-  { name: 'start', args: '[name...]', help: 'start the services (periodic jobs: their schedule)', options: [project] },
-  { name: 'stop', args: '[name...]', help: 'stop the services (and a run in progress)', options: [project] },
-  { name: 'restart', args: '[name...]', help: 'restart the services', options: [project] },
-  { name: 'run-now', args: '[name...]', help: 'run periodic jobs now, outside their schedule', options: [project] },
+  { name: 'start', runBy: { module: 'control', export: 'start' }, args: '[name...]', help: 'start the services (periodic jobs: their schedule)', options: [project] },
+  { name: 'stop', runBy: { module: 'control', export: 'stop' }, args: '[name...]', help: 'stop the services (and a run in progress)', options: [project] },
+  { name: 'restart', runBy: { module: 'control', export: 'restart' }, args: '[name...]', help: 'restart the services', options: [project] },
+  { name: 'run-now', runBy: { module: 'control', export: 'runNow' }, args: '[name...]', help: 'run periodic jobs now, outside their schedule', options: [project] },
   {
     name: 'logs',
     args: '[name]',

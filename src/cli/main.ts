@@ -6,18 +6,12 @@ import { isPvpnGenError, isSpecError } from '../errors.js';
 import { formatProblem } from '../spec/problem.js';
 import { VERSION } from '../version.js';
 import { parse } from './args.js';
+import { COMMAND_TABLE } from './commands-table.js';
 import { processIo, type Io } from './io.js';
 import { loadCommandModule, type CommandModuleName } from './load-command.js';
 
 type Run = (options: Record<string, unknown>, io: Io, args: string[]) => Promise<number>;
 
-/** command -> [module, export]; control verbs share one module */
-const COMMAND_MODULES: Readonly<Record<string, readonly [CommandModuleName, string]>> = {
-  start: ['control', 'start'],
-  stop: ['control', 'stop'],
-  restart: ['control', 'restart'],
-  'run-now': ['control', 'runNow'],
-};
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
@@ -33,7 +27,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       io.stdout.write(parsed.text);
       return 0;
     }
-    const [moduleName, exportName] = COMMAND_MODULES[parsed.command] ?? [parsed.command as CommandModuleName, 'run'];
+    // the table says which module runs a command (control verbs share one); by default its own, export `run`
+    const runBy = COMMAND_TABLE.find((c) => c.name === parsed.command)?.runBy;
+    const [moduleName, exportName] = runBy ? [runBy.module, runBy.export] : [parsed.command as CommandModuleName, 'run'];
     const target = parsed.options.target;
     const module = await loadCommandModule(moduleName, typeof target === 'string' ? target : undefined);
     errorExitCode = module.errorExitCode as number | undefined;

@@ -2,7 +2,7 @@
  * What to run around the file changes, per target, as data: stop what is removed, reload, start what is new,
  * restart what changed. The control layer runs these on a live system; with --root they are only listed.
  */
-import type { ServiceHandle } from '../render/types.js';
+import type { ServiceHandle, TargetName } from '../render/types.js';
 import type { Action, Change } from './types.js';
 
 type Handle<T extends ServiceHandle['target']> = Extract<ServiceHandle, { target: T }>;
@@ -35,12 +35,15 @@ export function planActions(
   before: readonly ServiceHandle[],
   after: readonly ServiceHandle[],
 ): { before: Action[]; after: Action[] } {
-  const d = delta(changes, before, after);
   const target = after[0]?.target ?? before[0]?.target;
-  if (target === 'runit') return runitActions(d);
-  if (target === 'systemd') return systemdActions(d, changes);
-  return { before: [], after: [] };
+  return target ? ACTIONS_BY_TARGET[target](delta(changes, before, after), changes) : { before: [], after: [] };
 }
+
+/** How each init system is told about the changes (the per-target fact of this module, as a table). */
+const ACTIONS_BY_TARGET: Readonly<Record<TargetName, (d: ServiceDelta, changes: readonly Change[]) => { before: Action[]; after: Action[] }>> = {
+  systemd: (d, changes) => systemdActions(d, changes),
+  runit: (d) => runitActions(d),
+};
 
 function systemdActions(d: ServiceDelta, changes: readonly Change[]): { before: Action[]; after: Action[] } {
   const before: Action[] = [];
