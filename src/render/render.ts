@@ -7,7 +7,7 @@ import type { Problem } from '../spec/problem.js';
 import { pointerOf } from '../spec/problem.js';
 import type { ServiceModel, SpecModel } from '../spec/types.js';
 import { capabilityGaps } from './capabilities.js';
-import { rawOverlaps } from './systemd-owned.js';
+import { rawDirectiveNotes } from './systemd-raw.js';
 import { builtinTemplates, type TemplateSet } from './engine.js';
 import { EscapeError } from './escape.js';
 import { renderRunitService } from './runit.js';
@@ -59,12 +59,12 @@ export function renderSpec(model: SpecModel, options: RenderOptions): Rendered {
       });
     }
     if (options.target === 'systemd') {
-      for (const overlap of rawOverlaps(service.hardening.rawSystemd)) {
+      for (const note of rawDirectiveNotes(service.hardening.rawSystemd)) {
         problems.push({
           severity: options.strict ? 'error' : 'warning',
           file: model.specName,
-          pointer: pointerOf(['services', service.name, 'hardening', 'systemd', overlap.section, overlap.name]),
-          message: `${overlap.name}= is written from ${overlap.setting}; a raw one comes after it, so systemd sees both (a list keeps both, a single value takes the raw one): set ${overlap.setting} instead`,
+          pointer: pointerOf(['services', service.name, 'hardening', 'systemd', note.section, note.name]),
+          message: note.message,
         });
       }
     }

@@ -1,11 +1,14 @@
 /**
- * A raw systemd directive (hardening.systemd) that pvpn-gen also writes from a spec setting gives a warning naming
- * the setting to use (an error with --strict); hardening directives, which the raw sections exist to override, do
- * not. Every directive of the table is checked against what the templates really write.
+ * Raw systemd directives (hardening.systemd): one that pvpn-gen also writes from a spec setting gives a warning
+ * naming the setting to use, and one systemd 252 does not know (a typo would silently protect nothing) a warning
+ * with the closest known name; both are errors with --strict. Hardening directives, which the raw sections exist to
+ * override, give none. The tables are checked against the templates and against the installed systemd's parser.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { SPEC_OWNED_DIRECTIVES, type RawSection } from '../../src/render/systemd-owned.js';
+import { directivesInLibrary, findCoreLibrary } from '../../scripts/systemd-directives-lib.mjs';
+import { SYSTEMD_DIRECTIVES } from '../../src/render/systemd-directives.js';
+import { SPEC_OWNED_DIRECTIVES, type RawSection } from '../../src/render/systemd-raw.js';
 import { cli } from '../support/cli.js';
 import { REPO } from '../support/paths.js';
 import { writeSpec } from '../support/specs.js';
@@ -44,4 +47,23 @@ test('every directive in the table is one the templates write in that section', 
   for (const [section, directives] of Object.entries(SPEC_OWNED_DIRECTIVES) as Array<[RawSection, Record<string, string>]>) {
     for (const directive of Object.keys(directives)) expect(written[section].has(directive), `${section}.${directive}`).toBe(true);
   }
+});
+
+test('a directive systemd does not know: a warning with the closest known name; none for known ones', async () => {
+  const file = spec('{ Service: { ProtectSytem: full, ProtectHome: read-only, NoSuchThingAtAll: yes }, Timer: { Persistant: true } }');
+  const result = await cli(['--spec', file, 'render', '--target', 'systemd']);
+  expect(result.code).toBe(0);
+  expect(result.stderr).toContain('warning: /services/job/hardening/systemd/Service/ProtectSytem: systemd 252 knows no ProtectSytem= in [Service] and would ignore it; did you mean ProtectSystem?');
+  expect(result.stderr).toMatch(/Service\/NoSuchThingAtAll: systemd 252 knows no NoSuchThingAtAll= in \[Service\] and would ignore it\n/);
+  expect(result.stderr).toContain('Timer/Persistant: systemd 252 knows no Persistant= in [Timer] and would ignore it; did you mean Persistent?');
+  expect(result.stderr).not.toContain('ProtectHome');
+  expect((await cli(['--spec', file, 'render', '--target', 'systemd', '--strict'])).code).toBe(1);
+});
+
+test('the table of known directives is what the installed systemd 252 parser knows', () => {
+  const library = findCoreLibrary();
+  if (!library) throw new Error('libsystemd-core-*.so not found: install systemd (.ci/run does)');
+  expect(library).toMatch(/libsystemd-core-252\.so$/);
+  const installed = directivesInLibrary(library);
+  for (const section of ['Unit', 'Service', 'Timer'] as const) expect(SYSTEMD_DIRECTIVES[section].split(' '), section).toEqual(installed[section]);
 });
