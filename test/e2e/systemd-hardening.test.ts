@@ -4,6 +4,7 @@
 // memory than its limit). probe.py tries each thing and records the errno it got; the facts are printed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dump as stringify } from 'js-yaml';
+import { ENV_FILE_DIFFERENCES, ENV_FILE_EXPECTED, ENV_FILE_TEXT } from '../support/env-file.js';
 import { OPT, PYTHON, bootE2E, probeJob, records, show, status, waitFor, type E2E, type ProbeRecord } from './helpers.js';
 
 const SPEC = `${OPT}/hardening.yaml`;
@@ -91,7 +92,6 @@ describe('hardening: strict on a live systemd', () => {
         `echo configured >${ETC}/config && chmod 0644 ${ETC}/config`,
         `echo root-only >${ETC}/secret && chmod 0600 ${ETC}/secret`,
         `echo for-group-daemon >${ETC}/group-config && chgrp daemon ${ETC}/group-config && chmod 0640 ${ETC}/group-config`,
-        `printf 'PROBE_TOKEN=s3cret value\\n' >${ETC}/env && chmod 0600 ${ETC}/env`,
         `ip addr add ${OTHER}/32 dev lo`,
         // somewhere for multicast to go, so that only the service's IP filter can stop it
         'ip link set lo multicast on',
@@ -101,6 +101,9 @@ describe('hardening: strict on a live systemd', () => {
       ].join(' && '),
     );
     expect(setup.code, show(setup)).toBe(0);
+    // the environment file both targets are compared on (test/support/env-file.ts), root-only
+    const envFile = await e2e.sh(`umask 077 && cat >${ETC}/env`, ENV_FILE_TEXT);
+    expect(envFile.code, show(envFile)).toBe(0);
     await waitFor('the listener', async () => {
       const r = await e2e.sb.exec([PYTHON, '-c', `import socket; socket.create_connection(('127.0.0.1', ${PORT}), timeout=1)`]);
       return r.code === 0 ? true : undefined;
@@ -171,6 +174,13 @@ describe('hardening: strict on a live systemd', () => {
     expect(check('open', 'env_file_value')).toBe('s3cret value');
     expect(check('open', 'read_credential')).toBe('ok:root-only'); // credentials: the way to a root-only file
     facts.push('0600 root files: EnvironmentFile= and LoadCredential= (credentials) work, a direct read is EACCES');
+  });
+
+  it('reads the environment file as runit\'s reader does in the common cases (test/support/env-file.ts)', () => {
+    const env = (results.get('open') as ChecksRecord).env;
+    for (const [name, value] of Object.entries(ENV_FILE_EXPECTED)) expect(env[name], name).toBe(value);
+    // where runit's reader only approximates: systemd reads backslash escapes
+    for (const [name, { systemd }] of Object.entries(ENV_FILE_DIFFERENCES)) expect(env[name], name).toBe(systemd);
   });
 
   it('cannot write the OS tree (ProtectSystem=strict) nor /home and /root (ProtectHome=yes)', () => {

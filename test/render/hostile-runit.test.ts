@@ -27,6 +27,7 @@ import {
   specEnvironment,
   type HostileCase,
 } from '../support/hostile.js';
+import { ENV_FILE_DIFFERENCES, ENV_FILE_EXPECTED, ENV_FILE_TEXT } from '../support/env-file.js';
 import { buildProbe, environMap, parseProbeRecord, type ProbeRecord } from '../support/probe.js';
 import { requireRoot, requireTool } from '../support/tools.js';
 
@@ -219,6 +220,16 @@ describe('runit run script: hostile hooks and paths (precondition, failure hook,
     expect(got.stdout).toMatch(/run finished status=0/);
     expect(got.record.argv).toEqual(precondition);
     expect(environMap(got.record.environ).get('X')).toBe(tokens.join(''));
+  });
+
+  it('environmentFile: the common cases as systemd reads them (test/support/env-file.ts); no escapes', async () => {
+    const file = join(work, 'job.env');
+    writeFileSync(file, ENV_FILE_TEXT, { mode: 0o600 });
+    const got = await runOnce({ ...hostileService([programs[0] as string], [['PLAIN', 'the file wins']]), environmentFile: file });
+    expect(got.code).toBe(0);
+    const env = environMap(got.record.environ);
+    for (const [name, value] of Object.entries(ENV_FILE_EXPECTED)) expect(env.get(name), name).toBe(value);
+    for (const [name, { runit }] of Object.entries(ENV_FILE_DIFFERENCES)) expect(env.get(name), name).toBe(runit);
   });
 
   it('the failure hook gets its argv exactly, and the failed status in MONITOR_EXIT_STATUS', async () => {
