@@ -91,6 +91,8 @@ function normaliseService(name: string, fields: ServiceFields, report: Report): 
   if (runtimeMs === 0) report('limits', 'limits.runtime must be longer than 0');
   for (const key of Object.keys(limits)) setKeys.add(`limits.${key}`);
 
+  argumentLengths(fields, report);
+
   const hardeningFields = asHardeningFields(fields.hardening);
   for (const key of Object.keys(hardeningFields)) setKeys.add(`hardening.${key}`);
   const logging = fields.logging ?? {};
@@ -129,6 +131,26 @@ function normaliseService(name: string, fields: ServiceFields, report: Report): 
     wants: fields.wants ?? [],
     setKeys,
   };
+}
+
+/**
+ * Linux hands a program each argument, and each NAME=value of its environment, as one string of at most
+ * MAX_ARG_STRLEN bytes with its NUL (execve(2) fails with E2BIG): neither systemd nor runit could start the job.
+ */
+const MAX_ARG_STRLEN = 32 * 4096;
+
+function argumentLengths(fields: ServiceFields, report: Report): void {
+  const tooLong = (text: string) => Buffer.byteLength(text, 'utf8') + 1 > MAX_ARG_STRLEN;
+  const fix = `Linux passes at most ${(MAX_ARG_STRLEN - 1).toLocaleString('en')} bytes per argument or variable (MAX_ARG_STRLEN): put the text in a file and pass its path`;
+  for (const key of ['command', 'precondition', 'onFailure'] as const) {
+    (fields[key] ?? []).forEach((arg, i) => {
+      if (tooLong(arg)) report(key, `${key}[${i}] is ${Buffer.byteLength(arg, 'utf8').toLocaleString('en')} bytes; ${fix}`);
+    });
+  }
+  for (const [name, value] of Object.entries(fields.environment ?? {})) {
+    const assignment = `${name}=${String(value)}`;
+    if (tooLong(assignment)) report('environment', `environment.${name} is ${Buffer.byteLength(assignment, 'utf8').toLocaleString('en')} bytes as ${name}=value; ${fix}`);
+  }
 }
 
 function scheduleOf(

@@ -22,3 +22,7 @@ test('a working directory with a colon renders on both targets (the user keeps /
   expect(sysusers?.kind === 'file' && sysusers.content).toMatch(/^u job - "pvpn-gen service job" \/$/m);
   expect(() => renderSpec(model, { target: 'runit' })).not.toThrow();
 });
+
+test('an argument of exactly the most bytes Linux passes (131,071 and its NUL) is accepted', () => {
+  expect(() => compileSpec(base(`    interval: 1h\n    precondition: [/bin/test, ${'x'.repeat(131071)}]\n`), 'job.yaml')).not.toThrow();
+});

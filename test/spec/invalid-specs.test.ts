@@ -41,6 +41,16 @@ const CASES: ReadonlyArray<readonly [string, string, string]> = [
   ['decimal seconds', base('    interval: 1.5\n'), '5:15: error: /services/job/interval: expected a whole number or a string, found the decimal number 1.5'],
   ['negative interval', base('    interval: -5\n'), '5:15: error: /services/job/interval: the number -5 is too small'],
   ['zero interval', base('    interval: 0\n'), '5:5: error: /services/job/interval: interval must be at least 1s'],
+  [
+    'an argument longer than Linux passes (MAX_ARG_STRLEN)',
+    `version: 1\nservices:\n  job:\n    interval: 1h\n    command: [/bin/echo, ok, ${'é'.repeat(65536)}]\n`,
+    '5:5: error: /services/job/command: command[2] is 131,072 bytes; Linux passes at most 131,071 bytes per argument or variable (MAX_ARG_STRLEN): put the text in a file and pass its path',
+  ],
+  [
+    'a variable longer than Linux passes',
+    base(`    interval: 1h\n    environment: { BIG: ${'x'.repeat(131070)} }\n`),
+    '6:5: error: /services/job/environment: environment.BIG is 131,074 bytes as BIG=value; Linux passes at most 131,071 bytes',
+  ],
   ['size with MB', base('    limits: { memory: 50MB }\n'), '5:23: error: /services/job/limits/memory: the string "50MB" is not valid; a whole number of bytes, or with a K, M, G or T suffix'],
   ['cpu without %', base('    limits: { cpu: 10 }\n'), '5:20: error: /services/job/limits/cpu: expected a string, found the number 10'],
   ['YAML 1.1 boolean', base('    dynamicUser: yes\n'), '5:18: error: /services/job/dynamicUser: expected true or false, found the string "yes" (YAML 1.2 reads yes as a string: write true or false)'],
