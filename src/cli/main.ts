@@ -12,7 +12,6 @@ import { loadCommandModule, type CommandModuleName } from './load-command.js';
 
 type Run = (options: Record<string, unknown>, io: Io, args: string[]) => Promise<number>;
 
-
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const verbose = argv.includes('--verbose') || argv.includes('-v');
