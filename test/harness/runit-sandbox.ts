@@ -2,8 +2,9 @@
  * TypeScript side of runit-sandbox.sh: a throwaway machine with the real runsvdir as its PID 1, for pvpn-gen's
  * end-to-end tests. Callers must stop() it (afterAll); if the test process dies, the sandbox follows (--owner).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { spawnCapture } from '../support/spawn.js';
 
 const SCRIPT = fileURLToPath(new URL('./runit-sandbox.sh', import.meta.url));
 
@@ -27,23 +28,9 @@ export function bootRunit(scanDir: string, binds: readonly string[] = []): Runit
   let stopped = false;
   return {
     id,
-    exec(argv, options = {}) {
-      return new Promise((resolve, reject) => {
-        const child = spawn(SCRIPT, ['exec', id, '--', ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-        child.on('error', reject);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code: code ?? 1, stdout, stderr });
-        });
-        // a command that does not read its input may exit before we finish writing it: that is fine
-        child.stdin.on('error', () => {});
-        child.stdin.end(options.input ?? '');
-      });
+    async exec(argv, options = {}) {
+      const result = await spawnCapture(SCRIPT, ['exec', id, '--', ...argv], { input: options.input ?? '', timeoutMs: options.timeoutMs ?? 30_000 });
+      return { code: result.code ?? 1, stdout: result.stdout, stderr: result.stderr };
     },
     stop() {
       if (stopped) return;

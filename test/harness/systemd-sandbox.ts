@@ -11,11 +11,11 @@
  * powered off within ~0.2 s and its cgroups are removed (--owner watchdog of the script).
  * Needs real root: throws (does not skip) when that or a required tool is missing.
  */
-import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnCapture } from '../support/spawn.js';
 
 export const SANDBOX_SCRIPT = fileURLToPath(new URL('./systemd-sandbox.sh', import.meta.url));
 export const SANDBOX_STATE = process.env.PVPN_SANDBOX_STATE || '/tmp/pvpn-gen-sandbox';
@@ -68,51 +68,15 @@ export function assertSandboxPrerequisites(): void {
   }
 }
 
-function runScript(args: string[], opts: ExecOptions & { ownGroup?: boolean } = {}): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    // ownGroup: the command gets its own process group, so a timeout kills nsenter and CMD, not just bash
-    const child = spawn('/bin/bash', [SANDBOX_SCRIPT, ...args], {
-      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      detached: opts.ownGroup ?? false,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout?.on('data', (b: Buffer) => out.push(b));
-    child.stderr?.on('data', (b: Buffer) => err.push(b));
-    let timedOut = false;
-    const timer =
-      opts.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            try {
-              process.kill(-(child.pid ?? 0), 'SIGKILL');
-            } catch {
-              child.kill('SIGKILL');
-            }
-          }, opts.timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const result = {
-        code: code ?? 128 + (signal ? osConstants.signals[signal] : 0),
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      };
-      if (timedOut) {
-        reject(new Error(`systemd sandbox: timed out after ${opts.timeoutMs} ms: ${args.join(' ')}\n${result.stderr}`));
-      } else {
-        resolve(result);
-      }
-    });
-    if (child.stdin) {
-      child.stdin.on('error', () => {}); // CMD may exit without reading its input
-      child.stdin.end(opts.input);
-    }
+async function runScript(args: string[], opts: ExecOptions & { ownGroup?: boolean } = {}): Promise<ExecResult> {
+  // ownGroup: the command gets its own process group, so a timeout kills nsenter and CMD, not just bash
+  const result = await spawnCapture('/bin/bash', [SANDBOX_SCRIPT, ...args], {
+    ...(opts.input === undefined ? {} : { input: opts.input }),
+    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    ownGroup: opts.ownGroup ?? false,
   });
+  if (result.timedOut) throw new Error(`systemd sandbox: timed out after ${opts.timeoutMs} ms: ${args.join(' ')}\n${result.stderr}`);
+  return { code: result.code ?? 128 + (result.signal ? osConstants.signals[result.signal] : 0), stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Boot a fresh instance; `binds` are host paths "SRC[:DST]" bind-mounted read-write inside. */

@@ -6,7 +6,7 @@
  * The job must get exactly the spec's argv, and exactly the spec's environment plus what the script adds on
  * purpose: PATH, USER, LOGNAME and HOME (templates/runit/run.hbs, `prepare`), the spec winning on a shared name.
  */
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { chmodSync, closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ import {
 } from '../support/hostile.js';
 import { ENV_FILE_DIFFERENCES, ENV_FILE_EXPECTED, ENV_FILE_TEXT } from '../support/env-file.js';
 import { buildProbe, environMap, parseProbeRecord, type ProbeRecord } from '../support/probe.js';
+import { spawnCapture } from '../support/spawn.js';
 import { requireRoot, requireTool } from '../support/tools.js';
 
 /** What `run` puts in the clean environment (env -i ... PATH=...) before the spec's variables. */
@@ -76,20 +77,9 @@ function expectedEnvironment(c: HostileCase): Map<string, string> {
   return env;
 }
 
-function run(argv: string[], fd3: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe', fd3] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+async function run(argv: string[], fd3: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await spawnCapture(argv[0] as string, argv.slice(1), { fd3, timeoutMs: 20_000 });
+  return { code, stdout, stderr };
 }
 
 let cases = 0;

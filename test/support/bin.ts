@@ -1,7 +1,8 @@
 /** Runs the built CLI (dist/, from `npm run build`) as a separate process: for kills, races and real exits. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { BIN, REPO } from './paths.js';
+import { spawnCapture } from './spawn.js';
 
 export interface BinResult {
   readonly code: number | null;
@@ -22,15 +23,8 @@ export function binSync(args: readonly string[], env: Record<string, string> = {
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function binAsync(args: readonly string[], env: Record<string, string> = {}): Promise<BinResult> {
+export async function binAsync(args: readonly string[], env: Record<string, string> = {}): Promise<BinResult> {
   requireBuild();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: baseEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  const { code, signal, stdout, stderr } = await spawnCapture(process.execPath, [BIN, ...args], { env: baseEnv(env) });
+  return { code, signal, stdout, stderr };
 }
