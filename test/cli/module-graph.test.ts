@@ -4,7 +4,7 @@
  * start (crypto ~2.7 ms, tty and child_process ~2 ms each, the stream machinery).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -21,6 +21,17 @@ test.each(['render', 'validate'])('the %s bundle holds no listr2, execa or diff 
 test('the markers are real: install holds all three', () => {
   const bundle = readFileSync(`${REPO}/dist/commands/install.js`, 'utf8');
   for (const [library, marker] of Object.entries(LIBRARY_MARKERS)) expect(bundle.includes(marker), library).toBe(true);
+});
+
+test('no command bundle holds the ajv or Handlebars compilers: both run at build time (user templates load handlebars from node_modules)', () => {
+  // the markers are real: class names in the compilers' own sources
+  expect(readFileSync(`${REPO}/node_modules/ajv/dist/compile/validate/index.js`, 'utf8')).toContain('KeywordCxt');
+  expect(readFileSync(`${REPO}/node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js`, 'utf8')).toContain('JavaScriptCompiler');
+  for (const file of readdirSync(`${REPO}/dist/commands`).filter((f) => f.endsWith('.js'))) {
+    const bundle = readFileSync(`${REPO}/dist/commands/${file}`, 'utf8');
+    expect(bundle.includes('KeywordCxt'), `${file}: ajv`).toBe(false);
+    expect(bundle.includes('JavaScriptCompiler'), `${file}: handlebars`).toBe(false);
+  }
 });
 
 /** The Node built-ins a run of the CLI loaded, beyond those an empty script loads. */
