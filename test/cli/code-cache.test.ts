@@ -3,7 +3,10 @@
  * never writes into its own package directory at run time (as root under sudo, that would be the global
  * node_modules), and every command starts from a cache.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { binSync } from '../support/bin.js';
 import { REPO, SEED_SPEC } from '../support/paths.js';
@@ -35,4 +38,12 @@ test('running the commands writes nothing next to the bundles', () => {
     binSync(args);
   }
   expect(listing()).toEqual(before);
+});
+
+test('a checkout that was not built says so and exits 70, without a stack trace', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pvpn-unbuilt-'));
+  cpSync(`${REPO}/bin`, join(dir, 'bin'), { recursive: true });
+  const result = spawnSync(process.execPath, [join(dir, 'bin', 'pvpn-gen.js'), '--version'], { encoding: 'utf8' });
+  expect(result.status).toBe(70);
+  expect(result.stderr).toMatch(/^pvpn-gen: .*\/dist\/cli\.js is missing: run `npm run build` in the package first\n$/);
 });
