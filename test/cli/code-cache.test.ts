@@ -4,7 +4,7 @@
  * node_modules), and every command starts from a cache.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -46,4 +46,20 @@ test('a checkout that was not built says so and exits 70, without a stack trace'
   const result = spawnSync(process.execPath, [join(dir, 'bin', 'pvpn-gen.js'), '--version'], { encoding: 'utf8' });
   expect(result.status).toBe(70);
   expect(result.stderr).toMatch(/^pvpn-gen: .*\/dist\/cli\.js is missing: run `npm run build` in the package first\n$/);
+});
+
+test('a cache V8 rejects (another node, or damaged) is ignored and replaced once, and the output is the same', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pvpn-cache-'));
+  for (const part of ['bin', 'dist']) cpSync(`${REPO}/${part}`, join(dir, part), { recursive: true });
+  const cache = join(dir, 'dist', 'commands', 'render.js.runit.cache');
+  writeFileSync(cache, Buffer.alloc(4096, 7));
+  const args = [join(dir, 'bin', 'pvpn-gen.js'), '--spec', SEED_SPEC, 'render', '--target', 'runit'];
+  const first = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const expected = spawnSync(process.execPath, [`${REPO}/bin/pvpn-gen.js`, ...args.slice(1)], { encoding: 'utf8' });
+  expect(first.status).toBe(0);
+  expect(first.stdout).toBe(expected.stdout);
+  const replaced = readFileSync(cache);
+  expect(replaced.equals(Buffer.alloc(4096, 7))).toBe(false);
+  spawnSync(process.execPath, args, { encoding: 'utf8' });
+  expect(readFileSync(cache).equals(replaced)).toBe(true); // accepted now: not written again
 });
