@@ -119,6 +119,15 @@ function compileTemplate(source, options, knownHelpers) {
   return `let o = "";\n${program(ast, 'c', 'd')}return o;`;
 }
 
+/** compileTemplate, with the template's file in its errors */
+function compileNamed(template, options, knownHelpers) {
+  try {
+    return compileTemplate(template.source, options, knownHelpers);
+  } catch (error) {
+    throw new Error(`templates/${template.name.replace(/(^|\/)(?=[^/]+$)/, template.partial ? '$1_' : '$1')}.hbs: ${error.message}`);
+  }
+}
+
 /**
  * All templates -> the source of an ES module exporting `compiledTemplates` and `compiledPartials` (name ->
  * function (context, helpers, partials, depths)) and the runtime pieces they call.
@@ -129,7 +138,7 @@ export function compileTemplatesModule(templates, options) {
   const table = (partial) =>
     templates
       .filter((t) => t.partial === partial)
-      .map((t) => `  ${JSON.stringify(t.name)}: function (c, h, p, d) {\n${compileTemplate(t.source, options, knownHelpers)}\n},`)
+      .map((t) => `  ${JSON.stringify(t.name)}: function (c, h, p, d) {\n${compileNamed(t, options, knownHelpers)}\n},`)
       .join('\n');
   return `// The runtime the compiled templates call (Handlebars 4 semantics, see scripts/template-codegen.mjs)
 const own = Object.prototype.hasOwnProperty;
