@@ -203,9 +203,11 @@ describe('runit run script: hostile hooks and paths (precondition, failure hook,
     }
   }
 
-  it('the precondition gets its argv exactly, in the working directory', async () => {
+  it('the precondition gets its argv exactly, in the working directory (and a hostile description stays a comment)', async () => {
     const precondition = [programs[1] as string, ...tokens];
-    const got = await runOnce({ ...hostileService(['/bin/true'], [['X', tokens.join('')]]), workingDirectory, precondition });
+    // the description lands in `# name: description` comment lines: hostile text must stay a comment
+    const description = tokens.filter((t) => !/[\\\t]/.test(t) && t.trim() === t && t !== '').join(' ').slice(0, 200).trim();
+    const got = await runOnce({ ...hostileService(['/bin/true'], [['X', tokens.join('')]]), workingDirectory, precondition, description });
     expect(got.code).toBe(0);
     expect(got.stdout).toMatch(/run finished status=0/);
     expect(got.record.argv).toEqual(precondition);

@@ -35,6 +35,8 @@ import {
 } from '../support/hostile.js';
 import { PROBE_SHM_RECORD, buildProbe, environMap, parseProbeRecord } from '../support/probe.js';
 import {
+  EXTRACT_UNQUOTE,
+  extractFirstWord,
   SystemdSyntaxError,
   execArgv,
   parseEnvironmentValue,
@@ -157,6 +159,7 @@ describe('(a) systemd units read back with systemd 252 rules give exactly the sp
         workingDirectory: dir,
         environmentFile: `${dir}/env`,
         credentials: { token: `${dir}/token` },
+        hardening: { profile: 'strict', writablePaths: [dir, `${dir}/second one`], readOnlyPaths: [`${dir}/ro`] },
       },
     });
     const unescaped = (value: string) => Buffer.from(specifierPrintf([...Buffer.from(value)])).toString();
@@ -177,6 +180,21 @@ describe('(a) systemd units read back with systemd 252 rules give exactly the sp
     }
     const main = parseUnitFile(unitFile(rendered, 'hostile.service'));
     expect(unescaped(main.find((l) => l.key === 'Description')?.value ?? '')).toBe(description);
+    // path lists as systemd 252 reads them (config_parse_namespace_path_strv): words unquoted, a leading `-` (missing
+    // is fine) taken off, then specifiers
+    const pathList = (key: string) => {
+      const value = Buffer.from(main.find((l) => l.key === key)?.value ?? '');
+      const paths: string[] = [];
+      for (let at: number | null = 0; ; ) {
+        const { word, next } = extractFirstWord(value, at, EXTRACT_UNQUOTE);
+        if (word === null) return paths;
+        const text = Buffer.from(word).toString();
+        paths.push(unescaped(text.startsWith('-') ? text.slice(1) : text));
+        at = next;
+      }
+    };
+    expect(pathList('ReadWritePaths')).toEqual([dir, `${dir}/second one`]);
+    expect(pathList('ReadOnlyPaths')).toEqual([`${dir}/ro`]);
     // and systemd itself loads all of it without a word
     const root = stageForVerify(rendered, [PROGRAMS[0] as string, PROGRAMS[1] as string, PROGRAMS[2] as string]);
     try {
