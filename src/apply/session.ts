@@ -85,8 +85,9 @@ export function planInstall(
   spec: LoadedSpec,
   rendered: Rendered,
   options: { scope: ReadonlySet<string> | null; force: boolean },
+  /** the manifests, when the caller has just read them; install plans under the lock and reads them there */
+  manifests: ReadonlyMap<string, Manifest> = manifestsAt(site),
 ): InstallPlanContext {
-  const manifests = manifestsAt(site);
   const project = spec.model.project;
   const previous = manifests.get(project) ?? null;
   if (previous && previous.target !== rendered.target) {
@@ -119,8 +120,13 @@ export function planInstall(
   return { plan, previous };
 }
 
-export function planUninstall(site: Site, manifest: Manifest, options: { scope: ReadonlySet<string> | null; force: boolean }): InstallPlanContext {
-  const manifests = manifestsAt(site);
+export function planUninstall(
+  site: Site,
+  manifest: Manifest,
+  options: { scope: ReadonlySet<string> | null; force: boolean },
+  /** every project's manifest, as the caller read them under the lock */
+  manifests: ReadonlyMap<string, Manifest>,
+): InstallPlanContext {
   const plan = buildRemovalPlan({
     manifest,
     accountsElsewhere: accountsElsewhere(manifests, manifest.project),

@@ -20,11 +20,12 @@ export interface PlanOptions extends GlobalOptions {
 }
 
 export async function run(options: PlanOptions & Record<string, unknown>, io: Io): Promise<number> {
-  const { site, spec, rendered, scope } = await installInput(options, io);
+  const { site, spec, rendered, scope, manifests } = await installInput(options, io);
   if (pendingJournal(site.root)) {
     io.stderr.write('pvpn-gen: an interrupted run left a journal; the next install or uninstall finishes it first\n');
   }
-  const { plan } = planInstall(site, spec, rendered, { scope, force: Boolean(options.force) });
+  // read-only and without the lock: the manifests installInput read are the state to compare with
+  const { plan } = planInstall(site, spec, rendered, { scope, force: Boolean(options.force) }, manifests);
   showPlan(site, io, { plan });
   return hasChanges(plan) ? 1 : 0;
 }

@@ -25,5 +25,6 @@ export async function run(options: InstallOptions & Record<string, unknown>, io:
   printWarnings(secrets.filter((p) => p.severity === 'warning'), spec, io);
   const unsafe = secrets.filter((p) => p.severity === 'error');
   if (unsafe.length > 0) throw new SpecError(unsafe);
+  // planned under the lock, so the manifests are read again there: a run that waited must see what the other left
   return applyFlow(site, io, flow, () => planInstall(site, spec, rendered, { scope, force: Boolean(options.force) }));
 }
