@@ -66,7 +66,8 @@ export function parseRunitLog(text: string, now: Date = new Date()): History {
     } else if (event.startsWith('run skipped') || event.startsWith('start skipped')) {
       runs.push({ started: at, outcome: 'skipped', status: field(event, 'precondition-status') ?? 1, detail: 'precondition not met' });
     } else if (event.startsWith('daemon failed')) {
-      runs.push({ started: at, outcome: 'failed', ...(field(event, 'status') === undefined ? {} : { status: field(event, 'status') as number }), detail: event.slice('daemon failed '.length) });
+      const status = field(event, 'status');
+      runs.push({ started: at, outcome: 'failed', ...(status === undefined ? {} : { status }), detail: event.slice('daemon failed '.length) });
     } else if (event.startsWith('next run at=')) {
       const value = event.slice('next run at='.length).split(' ')[0] ?? '';
       nextRun = /^\d+$/.test(value) ? new Date(Number(value) * 1000).toISOString() : isoFromSnooze(value);

@@ -140,19 +140,16 @@ function normaliseService(name: string, fields: ServiceFields, report: Report): 
 const MAX_ARG_STRLEN = 32 * 4096;
 
 function argumentLengths(fields: ServiceFields, report: Report): void {
-  const tooLong = (text: string) => Buffer.byteLength(text, 'utf8') + 1 > MAX_ARG_STRLEN;
   // the message is built only when needed, its numbers without Number#toLocaleString: that loads ICU's number
   // formatting, ~20 ms, which every run paid when this was written with it
-  const fix = () => `Linux passes at most ${thousands(MAX_ARG_STRLEN - 1)} bytes per argument or variable (MAX_ARG_STRLEN): put the text in a file and pass its path`;
-  for (const key of ['command', 'precondition', 'onFailure'] as const) {
-    (fields[key] ?? []).forEach((arg, i) => {
-      if (tooLong(arg)) report(key, `${key}[${i}] is ${thousands(Buffer.byteLength(arg, 'utf8'))} bytes; ${fix()}`);
-    });
-  }
-  for (const [name, value] of Object.entries(fields.environment ?? {})) {
-    const assignment = `${name}=${String(value)}`;
-    if (tooLong(assignment)) report('environment', `environment.${name} is ${thousands(Buffer.byteLength(assignment, 'utf8'))} bytes as ${name}=value; ${fix()}`);
-  }
+  const check = (key: string, what: string, text: string, as = '') => {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes + 1 <= MAX_ARG_STRLEN) return;
+    const limit = thousands(MAX_ARG_STRLEN - 1);
+    report(key, `${what} is ${thousands(bytes)} bytes${as}; Linux passes at most ${limit} bytes per argument or variable (MAX_ARG_STRLEN): put the text in a file and pass its path`);
+  };
+  for (const key of ['command', 'precondition', 'onFailure'] as const) (fields[key] ?? []).forEach((arg, i) => check(key, `${key}[${i}]`, arg));
+  for (const [name, value] of Object.entries(fields.environment ?? {})) check('environment', `environment.${name}`, `${name}=${String(value)}`, ` as ${name}=value`);
 }
 
 /** 131072 -> "131,072" */
