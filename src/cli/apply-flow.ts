@@ -62,7 +62,6 @@ function dryRun(site: Site, io: Io, options: FlowOptions, context: InstallPlanCo
   return 0;
 }
 
-
 function conflictError(plan: InstallPlanContext['plan'], options: FlowOptions): OperationError {
   const n = conflicts(plan).length;
   const fix = options.force ? '' : ' Use --force to take over, keeping backups.';

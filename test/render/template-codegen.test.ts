@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import Handlebars from 'handlebars';
 import { describe, expect, test } from 'vitest';
 import { compileTemplatesModule } from '../../scripts/template-codegen.mjs';
-import { HELPERS, TEMPLATE_NAMES, templatesWithOverrides, type TemplateName, type TemplateSet } from '../../src/render/engine.js';
+import { HELPERS, TEMPLATE_NAMES, environment, templatesWithOverrides, type TemplateName, type TemplateSet } from '../../src/render/engine.js';
 import handlebarsOptions from '../../src/render/handlebars-options.json' with { type: 'json' };
 import { renderSpec } from '../../src/render/render.js';
 import type { Rendered, RunitLayoutName, TargetName } from '../../src/render/types.js';
@@ -66,10 +66,7 @@ function compileSmall(templates: Record<string, string>, partials: Record<string
 }
 
 function handlebarsSmall(source: string, partials: Record<string, string> = {}): (view: object) => string {
-  const env = Handlebars.create();
-  for (const [name, helper] of Object.entries(HELPERS)) env.registerHelper(name, (...all: unknown[]) => helper(...all.slice(0, -1)));
-  for (const [name, text] of Object.entries(partials)) env.registerPartial(name, env.compile(text, handlebarsOptions));
-  return env.compile(source, handlebarsOptions);
+  return environment(Handlebars, handlebarsOptions, partials).compile(source, handlebarsOptions);
 }
 
 describe('the codegen agrees with Handlebars on', () => {
