@@ -224,6 +224,20 @@ describe('runit run script: hostile hooks and paths (precondition, failure hook,
     for (const [name, { runit }] of Object.entries(ENV_FILE_DIFFERENCES)) expect(env.get(name), name).toBe(runit);
   });
 
+  it('credentials: a secret under a quoting-hostile path is copied for the job, as LoadCredential= would', async () => {
+    const secret = join(workingDirectory, "it's $HOME `id` %n.token");
+    writeFileSync(secret, 'the secret\n', { mode: 0o600 });
+    const got = await runOnce({ ...hostileService([programs[0] as string], []), credentials: { 'api.token': secret } });
+    expect(got.code).toBe(0);
+    const directory = environMap(got.record.environ).get('CREDENTIALS_DIRECTORY') ?? '';
+    try {
+      expect(directory).toMatch(/^\/run\/pvpn-gen\/credentials\//);
+      expect(readFileSync(join(directory, 'api.token'), 'utf8')).toBe('the secret\n');
+    } finally {
+      if (directory) rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('the failure hook gets its argv exactly, and the failed status in MONITOR_EXIT_STATUS', async () => {
     const onFailure = [programs[2] as string, ...tokens];
     const got = await runOnce({ ...hostileService(['/bin/false'], []), workingDirectory, onFailure });
