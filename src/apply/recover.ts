@@ -23,7 +23,7 @@ export function pendingJournal(root: string): boolean {
 
 export function recover(root: string, port: WritePort): Recovery | null {
   const path = journalPathOf(root);
-  const journal = exists(path) ? parseJournal(readFileSync(path, 'utf8')) : null;
+  const journal = exists(path) ? parseJournal(readFileSync(path, 'utf8'), root) : null;
   if (journal === undefined) throw new OperationError(`${path} is damaged; inspect it, then remove it to continue`);
   removeStrayStateTemps(root, port, new Set((journal?.ops ?? []).flatMap((op) => (op.op === 'put' ? [op.temp] : []))));
   if (!journal) return null;

@@ -2,7 +2,6 @@
  * The steps install, uninstall and diff share: where (live system or a staging --root), which target, the plan
  * against what is installed, and applying it under the lock. The CLI commands are thin wrappers around these.
  */
-import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
 import { decide, readFacts } from '../control/detect.js';
@@ -19,6 +18,8 @@ import { acquireLock, type HeldLock } from './lock.js';
 import { describeRecovery, pendingJournal, recover } from './recover.js';
 import { ensureStateDir, recordStateDirectories, removeStateIfUnused } from './state.js';
 import { runTransaction } from './transaction.js';
+import { checkStagingRoot, checkWays } from './trusted-paths.js';
+import { STATE_DIR } from '../render/targets.js';
 
 /** Where changes go: the live system (root '') or a staging directory, as DESTDIR is for packages. */
 export interface Site {
@@ -29,13 +30,7 @@ export interface Site {
 export function resolveSite(rootOption: string | undefined, cwd: string): Site {
   if (rootOption === undefined) return { root: '', live: true };
   const root = resolve(cwd, rootOption);
-  let stat;
-  try {
-    stat = lstatSync(root);
-  } catch {
-    throw new OperationError(`--root ${rootOption}: no such directory; create it first`);
-  }
-  if (!stat.isDirectory()) throw new OperationError(`--root ${rootOption}: not a directory`);
+  checkStagingRoot(root, rootOption);
   return { root: root === '/' ? '' : root, live: root === '/' };
 }
 
@@ -96,6 +91,7 @@ export function planInstall(
     );
   }
   const paths = [...rendered.entries.map((e) => e.path), ...(previous?.entries ?? []).map((e) => e.path)];
+  checkWays(site.root, paths);
   const specDigest = lazySha256(spec.text);
   const plan = buildPlan({
     rendered,
@@ -116,6 +112,7 @@ export function planInstall(
     // accounts are only created on the live system: a staging root has no users to add to
     existingAccounts: site.live ? readAccounts(site.root) : null,
     accountsElsewhere: accountsElsewhere(manifests, project),
+    createdAnywhere: new Set([...manifests.values()].flatMap((m) => m.accounts.users)),
   });
   return { plan, previous };
 }
@@ -127,6 +124,7 @@ export function planUninstall(
   /** every project's manifest, as the caller read them under the lock */
   manifests: ReadonlyMap<string, Manifest>,
 ): InstallPlanContext {
+  checkWays(site.root, manifest.entries.map((e) => e.path));
   const plan = buildRemovalPlan({
     manifest,
     accountsElsewhere: accountsElsewhere(manifests, manifest.project),
@@ -145,6 +143,8 @@ export async function lockSite(
   port: WritePort,
   options: { waitSeconds: number; onWait?: (holder: string) => void; onRecovered?: (message: string) => void },
 ): Promise<HeldLock> {
+  // the state directory is written as root like everything else: nobody else may be able to redirect it
+  checkWays(site.root, [`${STATE_DIR}/manifests/x`]);
   const created = ensureStateDir(site.root, port);
   const lock = await acquireLock(lockPathOf(site.root), options);
   try {

@@ -5,7 +5,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createdListOf, journalPathOf, manifestsDirOf } from '../plan/state-paths.js';
+import { createdListOf, isPlainAbsolute, journalPathOf, manifestsDirOf } from '../plan/state-paths.js';
+import { RUNIT_RUNTIME } from '../render/targets.js';
 import { atomicWriteFile, ensureDirectory } from './atomic.js';
 import type { WritePort } from './fs-write.js';
 import type { HeldLock } from './lock.js';
@@ -24,12 +25,7 @@ export function ensureStateDir(root: string, port: WritePort): string[] {
  */
 export function recordStateDirectories(root: string, port: WritePort, created: readonly string[]): void {
   if (created.length === 0) return;
-  let recorded: string[] = [];
-  try {
-    recorded = JSON.parse(readFileSync(createdListOf(root), 'utf8')) as string[];
-  } catch {
-    recorded = [];
-  }
+  const recorded = readCreatedList(root) ?? [];
   const merged = [...new Set([...recorded, ...created])].sort();
   atomicWriteFile(port, createdListOf(root), JSON.stringify(merged) + '\n', 0o644);
 }
@@ -42,12 +38,9 @@ export function recordStateDirectories(root: string, port: WritePort, created: r
 export function removeStateIfUnused(root: string, port: WritePort, lock: HeldLock): void {
   const manifests = manifestsDirOf(root);
   if (!exists(manifests) || readdirSync(manifests).length > 0 || exists(journalPathOf(root))) return;
-  let created: string[];
-  try {
-    created = JSON.parse(readFileSync(createdListOf(root), 'utf8')) as string[];
-  } catch {
-    return; // the state directory was there before pvpn-gen: leave it
-  }
+  const created = readCreatedList(root);
+  if (created === null) return; // the state directory was there before pvpn-gen (or its record is damaged): leave it
+  removeRunRecords(root, port);
   port.unlink(createdListOf(root));
   lock.release({ remove: true });
   for (const dir of [...created].sort((a, b) => b.length - a.length).map((d) => root + d)) {
@@ -58,4 +51,22 @@ export function removeStateIfUnused(root: string, port: WritePort, lock: HeldLoc
       // something else lives there now: leave it
     }
   }
+}
+
+/** The directories pvpn-gen made for its state, or null when there is no (valid) record of them. */
+function readCreatedList(root: string): string[] | null {
+  try {
+    const list = JSON.parse(readFileSync(createdListOf(root), 'utf8')) as unknown;
+    return Array.isArray(list) && list.every(isPlainAbsolute) ? list : null;
+  } catch {
+    return null;
+  }
+}
+
+/** runit's record of runs (runs/, see RUNIT_RUNTIME): its files went with their services; the directory goes last. */
+function removeRunRecords(root: string, port: WritePort): void {
+  const dir = root + RUNIT_RUNTIME.runs;
+  if (!exists(dir)) return;
+  for (const name of readdirSync(dir)) port.unlink(`${dir}/${name}`);
+  port.rmdir(dir);
 }

@@ -16,6 +16,7 @@ import { serialiseManifest } from '../plan/manifest.js';
 import type { PlanWithDirectories } from '../plan/build.js';
 import type { Manifest } from '../plan/types.js';
 import type { ServiceHandle } from '../render/types.js';
+import { runitRuntimePaths } from '../render/targets.js';
 import type { WritePort } from './fs-write.js';
 import { serialiseJournal, type Journal, type JournalOp } from './journal.js';
 import { pathExists as exists } from '../plan/read-installed.js';
@@ -97,6 +98,10 @@ export function buildOps(input: Pick<TransactionInput, 'root' | 'plan' | 'previo
   for (const service of input.previous?.services ?? []) {
     if (service.target !== 'runit' || remaining.has(service.name)) continue;
     ops.push({ op: 'remove-tree', path: full(`${service.serviceDir}/log/supervise`) }, { op: 'remove-tree', path: full(`${service.serviceDir}/supervise`) });
+    // what its scripts kept as root: the copies of its secrets (finish removes them when it stops; a service that
+    // was killed leaves them) and its record of runs
+    const kept = runitRuntimePaths(service.name);
+    ops.push({ op: 'remove-tree', path: full(kept.credentials) }, { op: 'remove-tree', path: full(kept.environment) }, { op: 'unlink', path: full(kept.runs) });
   }
   ops.push(...plan.removeDirectories.map((path): JournalOp => ({ op: 'rmdir', path: full(path) })));
 

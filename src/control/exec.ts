@@ -53,3 +53,18 @@ export async function runAttached(file: string, args: readonly string[]): Promis
   if (result.failed && (result as { code?: string }).code === 'ENOENT') throw new OperationError(`${file} not found; install it, or check PATH`);
   return result.exitCode ?? 1;
 }
+
+/**
+ * Runs a program with its standard output handed, decoded, to `write` (stderr goes straight to ours): `logs` on a
+ * terminal, which escapes what the job wrote. Resolves with its exit code.
+ */
+export async function runFiltered(file: string, args: readonly string[], write: (text: string) => void): Promise<number> {
+  execaModule ??= await import('execa');
+  const child = execaModule.execa(file, args, { reject: false, stdin: 'inherit', stdout: 'pipe', stderr: 'inherit', buffer: false });
+  const decoder = new TextDecoder();
+  child.stdout?.on('data', (chunk: Uint8Array) => write(decoder.decode(chunk, { stream: true })));
+  const result = await child;
+  write(decoder.decode());
+  if (result.failed && (result as { code?: string }).code === 'ENOENT') throw new OperationError(`${file} not found; install it, or check PATH`);
+  return result.exitCode ?? 1;
+}

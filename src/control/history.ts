@@ -1,7 +1,9 @@
 /**
- * Run history, the seed's "status dashboard with update history", from what each supervisor already records:
- * the "pvpn-gen: run ..." lines the generated runit scripts write through svlogd, or systemd's own structured
- * journal messages (grouped by INVOCATION_ID). Pure parsers: the text comes in, records come out.
+ * Run history, the seed's "status dashboard with update history", from what only root can write: the record of
+ * runs the generated runit scripts keep beside pvpn-gen's state (never the svlogd log: the job's own output goes
+ * there too, and it could print "pvpn-gen: run finished" itself), or systemd's own structured journal messages
+ * (grouped by INVOCATION_ID; the manager's messages carry trusted fields a job cannot set). Pure parsers: the text
+ * comes in, records come out.
  */
 import { constants as osConstants } from 'node:os';
 
@@ -23,12 +25,9 @@ export interface History {
   readonly nextRun?: string;
 }
 
-/** `2026-11-27_12:31:24.12345` (svlogd -tt, UTC) -> ISO 8601 */
-function svlogdTime(stamp: string): string | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2})_(\d{2}:\d{2}:\d{2})(\.\d+)?$/.exec(stamp);
-  if (!m) return undefined;
-  const millis = m[3] ? m[3].slice(0, 4).padEnd(4, '0') : '.000';
-  return `${m[1]}T${m[2]}${millis}Z`;
+/** `1764851484` (seconds since the epoch, as `date +%s` prints them) -> ISO 8601 */
+function epochTime(stamp: string): string | undefined {
+  return /^\d{1,12}$/.test(stamp) ? new Date(Number(stamp) * 1000).toISOString() : undefined;
 }
 
 function field(text: string, name: string): number | undefined {
@@ -36,18 +35,17 @@ function field(text: string, name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The svlogd files of a runit service (rotated ones first, then `current`), concatenated by the caller. */
-export function parseRunitLog(text: string, now: Date = new Date()): History {
+/** The record of runs of a runit service: one `SECONDS EVENT` line each (templates/runit/_records.hbs). */
+export function parseRunRecords(text: string, now: Date = new Date()): History {
   const runs: RunRecord[] = [];
   let open: { started: string } | undefined;
   let nextRun: string | undefined;
   for (const line of text.split('\n')) {
     const space = line.indexOf(' ');
     if (space < 0) continue;
-    const at = svlogdTime(line.slice(0, space));
-    const message = line.slice(space + 1);
-    if (!at || !message.startsWith('pvpn-gen: ')) continue;
-    const event = message.slice('pvpn-gen: '.length);
+    const at = epochTime(line.slice(0, space));
+    if (!at) continue;
+    const event = line.slice(space + 1);
     if (event === 'run started') {
       open = { started: at };
     } else if (/^run (finished|failed|stopped) /.test(event)) {

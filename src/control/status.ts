@@ -2,11 +2,12 @@
  * Status of installed services, gathered from the live supervisor (systemctl/journalctl or sv and the svlogd
  * files) and condensed with the pure parsers in history.ts.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { pathExists } from '../plan/read-installed.js';
+import { runitRuntimePaths } from '../render/targets.js';
 import type { ServiceHandle } from '../render/types.js';
 import { runProcess } from './exec.js';
-import { parseJournal, parseNextElapse, parseRunitLog, parseSvStatus, type RunRecord } from './history.js';
+import { parseJournal, parseNextElapse, parseRunRecords, parseSvStatus, type RunRecord } from './history.js';
 
 export interface ServiceStatus {
   readonly name: string;
@@ -32,7 +33,8 @@ function summarise(
   nextRun: string | undefined,
 ): ServiceStatus {
   const recent = runs.slice(-RECENT_RUNS);
-  const lastRun = [...runs].reverse().find((r) => r.outcome !== 'skipped') ?? runs.at(-1);
+  // the last run that ended (a run going on now shows as the state), else whatever there is
+  const lastRun = [...runs].reverse().find((r) => r.outcome !== 'skipped' && r.outcome !== 'running') ?? runs.at(-1);
   return {
     ...base,
     ...(lastRun ? { lastRun } : {}),
@@ -82,29 +84,18 @@ async function systemdStatus(service: Extract<ServiceHandle, { target: 'systemd'
   );
 }
 
-/** svlogd keeps `current` and rotated `@<tai64n>.s`/`.u` files: read them oldest first. */
-function readSvlogd(dir: string): string {
-  let names: string[];
+/** The record of runs, which only root writes (none yet: empty). */
+function readRecords(path: string): string {
   try {
-    names = readdirSync(dir);
+    return readFileSync(path, 'utf8');
   } catch {
     return '';
   }
-  const rotated = names.filter((n) => n.startsWith('@')).sort();
-  return [...rotated, 'current']
-    .map((n) => {
-      try {
-        return readFileSync(`${dir}/${n}`, 'utf8');
-      } catch {
-        return '';
-      }
-    })
-    .join('');
 }
 
 async function runitStatus(service: Extract<ServiceHandle, { target: 'runit' }>): Promise<ServiceStatus> {
   const sv = pathExists(`${service.serviceDir}/supervise/ok`) ? parseSvStatus((await runProcess('sv', ['status', service.serviceDir])).stdout) : { state: 'unknown' as const };
-  const history = parseRunitLog(readSvlogd(service.logDir));
+  const history = parseRunRecords(readRecords(runitRuntimePaths(service.name).runs));
   const open = history.runs.at(-1)?.outcome === 'running';
   let state: string;
   if (sv.state === 'run') state = service.periodic && !open ? 'waiting' : 'running';

@@ -2,6 +2,7 @@
  * What to run around the file changes, per target, as data: stop what is removed, reload, start what is new,
  * restart what changed. The control layer runs these on a live system; with --root they are only listed.
  */
+import { OperationError } from '../errors.js';
 import type { ServiceHandle, TargetName } from '../render/types.js';
 import type { Action, Change } from './types.js';
 
@@ -121,11 +122,22 @@ export function planAccounts(input: {
   readonly existing: { readonly users: ReadonlySet<string>; readonly groups: ReadonlySet<string> } | null;
   /** the sysusers.d files among the desired files (systemd creates accounts from them) */
   readonly sysusersFiles: readonly string[];
+  /** every account any installed project's pvpn-gen created */
+  readonly createdAnywhere?: ReadonlySet<string>;
 }): { create: Action[]; remove: Action[]; record: { users: string[]; groups: string[] } } {
   const users = new Map<string, string>();
   const groups = new Set<string>();
   for (const s of input.services) {
-    for (const u of s.accounts.users) users.set(u.name, u.home);
+    for (const u of s.accounts.users) {
+      // runit names a service's user after it when the spec names none: that must be a user of its own, never an
+      // account that is already somebody's (a service called "root", "www-data" or "backup")
+      if (u.derived && input.existing?.users.has(u.name) && !input.createdAnywhere?.has(u.name) && !input.recorded.users.includes(u.name)) {
+        throw new OperationError(
+          `service "${s.name}" would run as ${u.name} (runit names a service's user after it), but the account ${u.name} already exists and pvpn-gen did not create it: set \`user:\` to a user of its own (or to ${u.name}, if that is really meant)`,
+        );
+      }
+      users.set(u.name, u.home);
+    }
     for (const g of s.accounts.groups) groups.add(g);
   }
   const target = input.services[0]?.target;

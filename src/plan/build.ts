@@ -14,6 +14,8 @@ export interface PlanInput extends CompareInput {
   readonly existingAccounts: { readonly users: ReadonlySet<string>; readonly groups: ReadonlySet<string> } | null;
   /** account names other installed projects need */
   readonly accountsElsewhere: ReadonlySet<string>;
+  /** accounts pvpn-gen created, as every installed project's manifest records them */
+  readonly createdAnywhere: ReadonlySet<string>;
 }
 
 export interface PlanWithDirectories extends Plan {
@@ -34,6 +36,7 @@ export function buildPlan(input: PlanInput): PlanWithDirectories {
     neededElsewhere: input.accountsElsewhere,
     recorded: input.manifest?.accounts ?? { users: [], groups: [] },
     existing: input.existingAccounts,
+    createdAnywhere: input.createdAnywhere,
     sysusersFiles: input.rendered.entries.filter((e) => e.path.startsWith(`${SYSTEMD.sysusersDir}/`)).map((e) => e.path),
   });
   const newPaths = new Set(comparison.entries.map((e) => e.path));

@@ -2,7 +2,14 @@
  * The manifest: what pvpn-gen installed, per project. Serialised with sorted keys and a trailing newline so that
  * the same install writes the same bytes; parsed defensively, since it is read back as root.
  */
+import { RUNIT_LAYOUTS } from '../render/targets.js';
+import type { ServiceHandle } from '../render/types.js';
+import { isPlainAbsolute, siblingPath } from './state-paths.js';
 import type { Manifest } from './types.js';
+
+/** The schema's service name, and what useradd accepts for the accounts recorded. */
+const SERVICE_NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+const ACCOUNT_NAME = /^[a-z_][a-z0-9_.-]{0,31}\$?$/;
 
 export const MANIFEST_FORMAT = 1;
 
@@ -34,28 +41,62 @@ export function parseManifest(text: string): { ok: true; manifest: Manifest } | 
     Array.isArray(m.entries) &&
     m.entries.every(
       (e) =>
-        typeof e?.path === 'string' &&
-        e.path.startsWith('/') &&
-        !e.path.split('/').includes('..') &&
+        isPlainAbsolute(e?.path) &&
         typeof e.service === 'string' &&
         ((e.kind === 'file' && typeof e.sha256 === 'string' && Number.isInteger(e.mode)) || (e.kind === 'symlink' && typeof e.target === 'string')),
     );
   if (!entriesOk) return { ok: false, message: 'its entries are malformed' };
   const listsOk =
     Array.isArray(m.backups) &&
+    m.backups.every((b) => isPlainAbsolute(b?.path) && b.backup === siblingPath(b.path, 'backup')) &&
     Array.isArray(m.services) &&
     typeof m.project === 'string';
   if (!listsOk) return { ok: false, message: 'its backup or service lists are malformed' };
+  // Paths pvpn-gen acts on as root come from here (runsv's supervise/ in a service directory, the enable link):
+  // each must be exactly what the target's table gives for that service, never just any path.
+  const badService = m.services.find((s) => !serviceHandleOk(s, m.layout ?? null));
+  if (badService) return { ok: false, message: `the record of service ${JSON.stringify((badService as { name?: unknown })?.name)} does not match its target's paths` };
   // manifests written before accounts were recorded have none
   const accounts = m.accounts ?? { users: [], groups: [] };
+  if (!accountsOk(accounts)) return { ok: false, message: 'its account lists are malformed' };
   return { ok: true, manifest: { ...(m as Manifest), accounts } };
+}
+
+function accountsOk(a: unknown): boolean {
+  const accounts = a as { users?: unknown; groups?: unknown } | null;
+  const names = (list: unknown) => Array.isArray(list) && list.every((n) => typeof n === 'string' && ACCOUNT_NAME.test(n));
+  return accounts !== null && typeof accounts === 'object' && names(accounts.users) && names(accounts.groups);
+}
+
+function serviceHandleOk(s: ServiceHandle | null | undefined, layoutName: string | null): boolean {
+  if (!s || typeof s.name !== 'string' || !SERVICE_NAME.test(s.name)) return false;
+  const accounts = s.accounts as unknown as { users?: unknown; groups?: unknown } | undefined;
+  if (accounts !== undefined) {
+    const users = accounts.users;
+    const usersOk = Array.isArray(users) && users.every((u: { name?: unknown; home?: unknown }) => typeof u?.name === 'string' && ACCOUNT_NAME.test(u.name) && isPlainAbsolute(u.home === '/' ? '/x' : u.home));
+    if (!usersOk || !accountsOk({ users: [], groups: accounts.groups })) return false;
+  }
+  if (s.target === 'systemd') {
+    const own = new Set([`${s.name}.service`, `${s.name}.timer`, `${s.name}-failure.service`]);
+    return Array.isArray(s.units) && s.units.every((u) => own.has(u)) && s.units.includes(s.mainUnit) && s.units.includes(s.serviceUnit);
+  }
+  if (s.target !== 'runit') return false;
+  const layout = layoutName !== null && Object.hasOwn(RUNIT_LAYOUTS, layoutName) ? RUNIT_LAYOUTS[layoutName as keyof typeof RUNIT_LAYOUTS] : undefined;
+  if (!layout) return false;
+  return (
+    s.serviceDir === `${layout.serviceDir}/${s.name}` &&
+    s.enableLink === `${layout.enableDir}/${s.name}` &&
+    s.scanDir === layout.scanDir &&
+    isPlainAbsolute(s.logDir) &&
+    s.logDir.startsWith('/var/log/')
+  );
 }
 
 /** The registry of directories pvpn-gen created: a sorted JSON list of absolute paths. */
 export function parseDirectories(text: string): string[] | undefined {
   try {
     const data = JSON.parse(text) as unknown;
-    if (Array.isArray(data) && data.every((d) => typeof d === 'string' && d.startsWith('/') && !d.split('/').includes('..'))) return data as string[];
+    if (Array.isArray(data) && data.every(isPlainAbsolute)) return data as string[];
   } catch {
     // fall through
   }

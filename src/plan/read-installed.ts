@@ -69,8 +69,10 @@ export function readManifests(root: string): Map<string, Manifest> {
   for (const name of names) {
     const path = `${dir}/${name}`;
     const parsed = parseManifest(readFileSync(path, 'utf8'));
-    if (!parsed.ok) throw new OperationError(`${path}: ${parsed.message}; move it away to start over (pvpn-gen will then treat the installed files as foreign)`);
-    manifests.set(name.slice(0, -'.json'.length), parsed.manifest);
+    const project = name.slice(0, -'.json'.length);
+    const message = !parsed.ok ? parsed.message : parsed.manifest.project !== project ? `it records project ${JSON.stringify(parsed.manifest.project)}, not ${project}` : null;
+    if (message !== null || !parsed.ok) throw new OperationError(`${path}: ${message}; move it away to start over (pvpn-gen will then treat the installed files as foreign)`);
+    manifests.set(project, parsed.manifest);
   }
   return manifests;
 }

@@ -4,8 +4,15 @@
  * (DynamicUser=) and root need nothing.
  */
 import type { ServiceModel } from '../spec/types.js';
-import { runitUserOf } from './runit.js';
+import { RUNIT_LOG_USER } from './targets.js';
 import type { Accounts, TargetName } from './types.js';
+
+/** runit has no transient users: a service without `user:` runs as a system user named after it. */
+export function runitUserOf(service: ServiceModel): string {
+  if (service.identity.kind === 'user') return service.identity.user;
+  const name = service.name.replaceAll('.', '_').slice(0, 32);
+  return /^[a-z_]/.test(name) ? name : `_${name.slice(0, 31)}`;
+}
 
 export function accountsOf(service: ServiceModel, target: TargetName): Accounts {
   const identity = service.identity;
@@ -13,9 +20,11 @@ export function accountsOf(service: ServiceModel, target: TargetName): Accounts 
   // The home is the working directory, as for a service's own user; a passwd field cannot hold ':', so such a
   // directory (rare, but a valid path) leaves the home at '/' (the service still runs in its working directory).
   const home = service.workingDirectory !== null && !service.workingDirectory.includes(':') ? service.workingDirectory : '/';
-  const users = user === null || user === 'root' ? [] : [{ name: user, home }];
+  // a name pvpn-gen made up (runit, no `user:`) must never turn out to be somebody else's existing account
+  const derived = identity.kind === 'dynamic';
+  const users = user === null || user === 'root' ? [] : [{ name: user, home, ...(derived ? { derived } : {}) }];
   const groups = identity.kind === 'user' ? [identity.group, ...identity.supplementaryGroups] : [];
-  const logUser = target === 'runit' ? service.logging.user : null;
+  const logUser = target === 'runit' ? (service.logging.user ?? RUNIT_LOG_USER) : null;
   if (logUser && logUser !== 'root' && !users.some((u) => u.name === logUser)) users.push({ name: logUser, home: '/' });
   return {
     users,

@@ -11,6 +11,8 @@ import { rawDirectiveNotes } from './systemd-raw.js';
 import { builtinTemplates, type TemplateSet } from './engine.js';
 import { EscapeError } from './escape.js';
 import { renderRunitService } from './runit.js';
+import { runitPathProblems } from './runit-paths.js';
+import { rootServiceNote, secretPlacementProblems } from './trust.js';
 import { renderSystemdService } from './systemd.js';
 import { DEFAULT_RUNIT_LAYOUT, RUNIT_LAYOUTS } from './targets.js';
 import type { DesiredEntry, Rendered, RunitLayoutName, ServiceHandle, TargetName } from './types.js';
@@ -49,7 +51,14 @@ export function renderSpec(model: SpecModel, options: RenderOptions): Rendered {
   const problems: Problem[] = [];
   const entries: DesiredEntry[] = [];
   const services: ServiceHandle[] = [];
-  for (const service of selectServices(model, options.services)) {
+  const selected = selectServices(model, options.services);
+  problems.push(...secretPlacementProblems(model, selected, options.target));
+  if (layout) problems.push(...runitPathProblems(model, new Set(selected.map((s) => s.name))));
+  for (const service of selected) {
+    const rootNote = rootServiceNote(service, options.target);
+    if (rootNote) {
+      problems.push({ severity: options.strict ? 'error' : 'warning', file: model.specName, pointer: pointerOf(['services', service.name, 'user']), message: rootNote });
+    }
     for (const gap of capabilityGaps(service, options.target)) {
       problems.push({
         severity: options.strict ? 'error' : 'warning',

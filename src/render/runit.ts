@@ -1,24 +1,27 @@
 /**
  * Model -> a runit service directory: run (the job, or the timer loop around it), finish (daemons: restart policy
- * and failure hook), log/run (svlogd), and the enable link in the layout's scan directory. Pure.
+ * and failure hook; any service: removing what root handed the job), log/run (svlogd), and the enable link in the
+ * layout's scan directory. Pure.
+ *
+ * Trust: run, finish and log/run run as root next to a job (and an svlogd) that do not. What cannot be made safe in
+ * sh is refused here (runit-paths.ts), before anything is generated.
  */
 import { pointerOf, type Problem } from '../spec/problem.js';
 import type { ServiceModel, SpecModel } from '../spec/types.js';
 import { toSeconds } from '../spec/units.js';
 import { toSnoozeArgs } from '../spec/calendar.js';
 import type { TemplateSet } from './engine.js';
-import { accountsOf } from './accounts.js';
-import { managedPaths, writablePaths } from './systemd-hardening.js';
+import { accountsOf, runitUserOf } from './accounts.js';
+import { writablePaths } from './systemd-hardening.js';
 import { generatedHeader } from './header.js';
-import { FILE_MODE, type RunitLayout } from './targets.js';
+import { ownedDirectories } from './runit-paths.js';
+import { FILE_MODE, RUNIT_LOG_USER, RUNIT_RUNTIME, runitRuntimePaths, type RunitLayout } from './targets.js';
 import type { DesiredEntry, ServiceHandle } from './types.js';
 
-/** runit has no transient users: a service without `user:` runs as a system user named after it. */
-export function runitUserOf(service: ServiceModel): string {
-  if (service.identity.kind === 'user') return service.identity.user;
-  const name = service.name.replaceAll('.', '_').slice(0, 32);
-  return /^[a-z_]/.test(name) ? name : `_${name.slice(0, 31)}`;
-}
+export { runitUserOf };
+
+/** The names the script always gives the job unless the spec sets them itself. */
+const DEFAULT_NAMES = ['PATH', 'USER', 'LOGNAME', 'HOME'] as const;
 
 /**
  * chpst's options: the user (and groups), then the rlimits. `-u user:group:extra...` sets exactly those groups;
@@ -26,13 +29,8 @@ export function runitUserOf(service: ServiceModel): string {
  */
 export function chpstArgs(service: ServiceModel): string[] {
   const args: string[] = [];
-  const user = runitUserOf(service);
-  if (user !== 'root') {
-    const identity = service.identity.kind === 'user' ? service.identity : null;
-    const groups = identity?.supplementaryGroups ?? [];
-    const primary = identity?.group ?? null;
-    args.push('-u', primary === null && groups.length === 0 ? user : [user, primary ?? user, ...groups].join(':'));
-  }
+  const userSpec = chpstUserSpec(service);
+  if (userSpec !== null) args.push('-u', userSpec);
   const limits = service.limits;
   if (limits.memoryBytes !== null) args.push('-m', String(limits.memoryBytes));
   if (limits.nofile !== null) args.push('-o', String(limits.nofile));
@@ -40,6 +38,16 @@ export function chpstArgs(service: ServiceModel): string[] {
   const nice = niceOf(service);
   if (nice !== null && nice !== 0) args.push('-n', String(nice));
   return args;
+}
+
+/** `chpst -u`'s argument, or null for a job that runs as root. */
+function chpstUserSpec(service: ServiceModel): string | null {
+  const user = runitUserOf(service);
+  if (user === 'root') return null;
+  const identity = service.identity.kind === 'user' ? service.identity : null;
+  const groups = identity?.supplementaryGroups ?? [];
+  const primary = identity?.group ?? null;
+  return primary === null && groups.length === 0 ? user : [user, primary ?? user, ...groups].join(':');
 }
 
 /** A CPU share has no runit equivalent; a lower priority in proportion is the closest: 10% -> nice 17. */
@@ -60,6 +68,22 @@ export function bwrapArgs(service: ServiceModel): string[] | null {
   return args;
 }
 
+/** The paths the stop (finish) and uninstall remove: copies of secrets that must not outlive the service. */
+function handedOver(service: ServiceModel): string[] {
+  const paths = runitRuntimePaths(service.name);
+  return [...(service.credentials.length > 0 ? [paths.credentials] : []), ...(service.environmentFile ? [paths.environment] : [])];
+}
+
+function common(service: ServiceModel, model: SpecModel) {
+  return {
+    header: generatedHeader(model.specName),
+    name: service.name,
+    umask: service.hardening.profile === 'none' ? '022' : '077',
+    runsFile: runitRuntimePaths(service.name).runs,
+    runsBase: RUNIT_RUNTIME.runsBase,
+  };
+}
+
 function runView(service: ServiceModel, model: SpecModel, fail: (key: string, message: string) => void) {
   const schedule = service.schedule;
   let calendar: string[] | null = null;
@@ -73,20 +97,33 @@ function runView(service: ServiceModel, model: SpecModel, fail: (key: string, me
     }
   }
   const user = runitUserOf(service);
+  const userSpec = chpstUserSpec(service);
+  const paths = runitRuntimePaths(service.name);
+  const specNames = new Set(service.environment.map(([name]) => name));
+  const defaults = Object.fromEntries(DEFAULT_NAMES.map((name) => [name, !specNames.has(name)]));
   return {
-    header: generatedHeader(model.specName),
-    name: service.name,
+    ...common(service, model),
     description: service.description,
     periodic: schedule.kind !== 'daemon',
-    umask: service.hardening.profile === 'none' ? '022' : '077',
-    user: user === 'root' ? null : user,
-    ownedDirectories: user === 'root' ? [] : managedPaths(service),
+    user,
+    userSpec: userSpec ?? 'root',
+    ownedDirectories: ownedDirectories(service, user),
+    secrets: service.credentials.length > 0 || service.environmentFile !== null,
+    runtimeDirs: service.credentials.length > 0 || service.environmentFile !== null,
     // like systemd's LoadCredential=: private copies on a tmpfs, readable by the service user only
-    credentialsDir: service.credentials.length > 0 ? `/run/pvpn-gen/credentials/${service.name}` : null,
+    credentialsDir: service.credentials.length > 0 ? paths.credentials : null,
+    credentialsParent: RUNIT_RUNTIME.credentials,
     credentials: service.credentials.map(([name, path]) => ({ name, path })),
-    workingDirectory: service.workingDirectory,
-    environment: service.environment.map(([name, value]) => ({ name, value })),
     environmentFile: service.environmentFile,
+    envDir: paths.environment,
+    envParent: RUNIT_RUNTIME.environment,
+    cleanup: handedOver(service).length > 0,
+    workingDirectory: service.workingDirectory,
+    defaultPath: defaults.PATH,
+    defaultUser: defaults.USER,
+    defaultLogname: defaults.LOGNAME,
+    defaultHome: defaults.HOME,
+    environment: service.environment.map(([name, value]) => ({ name, value })),
     chpst: chpstArgs(service),
     sandbox: bwrapArgs(service),
     timeout: service.limits.runtimeMs === null ? null : toSeconds(service.limits.runtimeMs),
@@ -103,28 +140,25 @@ function runView(service: ServiceModel, model: SpecModel, fail: (key: string, me
 
 function finishView(service: ServiceModel, model: SpecModel) {
   const schedule = service.schedule;
-  const restart = schedule.kind === 'daemon' ? schedule.restart : 'always';
-  const delayMs = schedule.kind === 'daemon' ? schedule.restartDelayMs : 0;
+  const cleanup = handedOver(service);
   return {
-    header: generatedHeader(model.specName),
-    name: service.name,
+    ...common(service, model),
+    daemon: schedule.kind === 'daemon',
     onFailure: service.onFailure !== null,
-    restart,
+    restart: schedule.kind === 'daemon' ? schedule.restart : 'always',
     // runsv waits 1 s by itself before a restart
-    restartDelay: delayMs > 1000 ? toSeconds(delayMs - 1000) : null,
+    restartDelay: schedule.kind === 'daemon' && schedule.restartDelayMs > 1000 ? toSeconds(schedule.restartDelayMs - 1000) : null,
+    cleanup: cleanup.length > 0 ? cleanup : null,
   };
 }
 
-function logRunView(service: ServiceModel, model: SpecModel, layout: RunitLayout) {
-  const logUser = service.logging.user ?? layout.logUser;
+function logRunView(service: ServiceModel, model: SpecModel) {
   return {
-    header: generatedHeader(model.specName),
-    name: service.name,
+    ...common(service, model),
     logDir: service.logging.dir,
     maxSize: service.logging.maxSizeBytes,
     keep: service.logging.keep,
-    logUser: logUser === 'root' ? null : logUser,
-    logUserAndGroup: `${logUser ?? 'root'}:`,
+    logUser: service.logging.user ?? RUNIT_LOG_USER,
   };
 }
 
@@ -147,9 +181,9 @@ export function renderRunitService(
   });
   const entries: DesiredEntry[] = [
     script(`${dir}/run`, templates['runit/run'](runView(service, model, fail))),
-    script(`${dir}/log/run`, templates['runit/log-run'](logRunView(service, model, layout))),
+    script(`${dir}/log/run`, templates['runit/log-run'](logRunView(service, model))),
   ];
-  if (service.schedule.kind === 'daemon') {
+  if (service.schedule.kind === 'daemon' || handedOver(service).length > 0) {
     entries.push(script(`${dir}/finish`, templates['runit/finish'](finishView(service, model))));
   }
   const enableLink = `${layout.enableDir}/${service.name}`;

@@ -106,6 +106,9 @@ function failureView(service: ServiceModel, specName: string) {
     name: service.name,
     command: [...(service.onFailure ?? [])],
     ...executionView(service),
+    // A transient user is named after its unit: without this the hook would get a second one (NAME-failure), with
+    // its own uid, next to the service's state directory. User= names the service's own.
+    ...(service.identity.kind === 'dynamic' ? { user: service.name } : {}),
   };
 }
 

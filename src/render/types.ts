@@ -27,7 +27,8 @@ export type DesiredEntry = DesiredFile | DesiredLink;
 /** System accounts a service needs; created at install when missing, removed on uninstall if pvpn-gen made them. */
 export interface Accounts {
   /** users, each with its own group of the same name */
-  readonly users: readonly { readonly name: string; readonly home: string }[];
+  /** `derived`: a name pvpn-gen made up for the service (runit without `user:`), never an existing account's */
+  readonly users: readonly { readonly name: string; readonly home: string; readonly derived?: boolean }[];
   /** extra groups (a separate primary group, supplementary groups) */
   readonly groups: readonly string[];
 }

@@ -3,8 +3,8 @@
  * cosmiconfig searches YAML and JSON places only (a tool run with sudo must not run a config file as code unless
  * the user asks for it with --allow-code-config).
  */
-import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { lstatSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { OperationError, SpecError, isSpecError } from '../errors.js';
 import { compileSpec, compileSpecSource } from './compile.js';
 import type { SourcePosition } from './problem.js';
@@ -53,6 +53,7 @@ export interface LoadedSpec {
 export async function loadSpec(options: LoadOptions = {}): Promise<LoadedSpec> {
   const cwd = options.cwd ?? process.cwd();
   const path = options.spec ? resolve(cwd, options.spec) : await findSpec(cwd, options.allowCode ?? false);
+  if (!options.spec && process.geteuid?.() === 0) refuseUntrusted(path, cwd);
   const rel = relative(cwd, path);
   const displayPath = options.spec ?? (rel.startsWith('..') ? path : rel);
   if (/\.(c|m)?js$/.test(path)) {
@@ -113,5 +114,26 @@ async function loadCodeSpec(path: string, displayPath: string): Promise<LoadedSp
   } catch (error) {
     if (isSpecError(error)) throw new SpecError(error.problems.map((p) => ({ ...p, position: undefined })));
     throw error;
+  }
+}
+
+/**
+ * As root, a spec found by searching upwards must be root's: the file and every directory above it owned by root,
+ * and none of them writable by another user, except a sticky one (/tmp), where nobody else can touch what root
+ * owns. Otherwise another user may have put it there (or could swap it) for root to install. Naming the file with
+ * --spec is the way to say it is the one meant.
+ */
+function refuseUntrusted(path: string, cwd: string): void {
+  const shown = relative(cwd, path).startsWith('..') ? path : relative(cwd, path);
+  for (let at = path; ; at = dirname(at)) {
+    const stat = lstatSync(at);
+    const writable = stat.mode & 0o022 && !(stat.isDirectory() && stat.mode & 0o1000);
+    const why = stat.isSymbolicLink() ? 'is a symbolic link' : stat.uid !== 0 ? `belongs to uid ${stat.uid}` : writable ? `is writable by ${stat.mode & 0o002 ? 'everyone' : 'its group'}` : null;
+    if (why) {
+      throw new OperationError(
+        `refusing ${shown}, found by searching from ${cwd}: running as root, and ${at} ${why}, so another user could have put it there; if it is the spec you mean, name it: --spec ${shown}`,
+      );
+    }
+    if (at === '/') return;
   }
 }

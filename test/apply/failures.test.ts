@@ -31,7 +31,7 @@ describe('failures while writing leave the root as it was', () => {
   test('ENOSPC: a full disk during an upgrade', async () => {
     requireRoot('mounts a small tmpfs');
     const root = tempRoot();
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=400k', 'pvpn-enospc', root]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=400k,mode=0755', 'pvpn-enospc', root]);
     mounts.push(root);
     expect((await install(writeSpec(v1), root)).code).toBe(0);
     const before = snapshotTree(root);
@@ -45,7 +45,7 @@ describe('failures while writing leave the root as it was', () => {
   test('ENOSPC on a first install: not even the state directory is left', async () => {
     requireRoot('mounts a small tmpfs');
     const root = tempRoot();
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=100k', 'pvpn-enospc', root]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=100k,mode=0755', 'pvpn-enospc', root]);
     mounts.push(root);
     const result = await install(writeSpec(big), root);
     expect(result.code).toBe(1);

@@ -77,8 +77,21 @@ function expectedEnvironment(c: HostileCase): Map<string, string> {
   return env;
 }
 
+/**
+ * Secrets are accepted only from root's own directories (not /tmp, where the test writes and everyone may): the
+ * test keeps them in SECRETS, which each run sees at SECRETS_AT.
+ */
+const SECRETS = join(work, 'secrets');
+const SECRETS_AT = '/var/lib/pvpn-test';
+mkdirSync(SECRETS, { mode: 0o755 });
+/**
+ * Each script runs as root in a private mount namespace: tmpfs on /run and /var/lib, where it keeps the copies it
+ * hands the job and its record of runs (the host's are untouched), and SECRETS at SECRETS_AT.
+ */
+const NAMESPACE = `mount --make-rprivate / && mount -t tmpfs -o mode=0755 pvpn-run /run && mount -t tmpfs -o mode=0755 pvpn-lib /var/lib && mkdir ${SECRETS_AT} && mount --bind "$1" ${SECRETS_AT} && shift && exec "$@"`;
+
 async function run(argv: string[], fd3: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { code, stdout, stderr } = await spawnCapture(argv[0] as string, argv.slice(1), { fd3, timeoutMs: 20_000 });
+  const { code, stdout, stderr } = await spawnCapture('unshare', ['--mount', '--', '/bin/sh', '-c', NAMESPACE, 'sh', SECRETS, ...argv], { fd3, timeoutMs: 20_000 });
   return { code, stdout, stderr };
 }
 
@@ -184,7 +197,9 @@ describe('runit run script: hostile hooks and paths (precondition, failure hook,
   const tokens = everyTokenCase().args;
 
   /** `run once` of a one-service spec; the probe's record on fd 3, as written by whichever hook ran it. */
-  async function runOnce(service: object): Promise<{ code: number | null; stdout: string; record: ProbeRecord }> {
+  async function runOnce(service: object): Promise<{ code: number | null; stdout: string; record: ProbeRecord }>;
+  async function runOnce(service: object, as: 'raw'): Promise<{ code: number | null; stdout: string; raw: string }>;
+  async function runOnce(service: object, as?: 'raw'): Promise<{ code: number | null; stdout: string; record?: ProbeRecord; raw?: string }> {
     const model = compileSpec(hostileSpecText({ hostile: service }), 'hostile.json');
     const entry = renderSpec(model, { target: 'runit' }).entries.find((e) => e.path === RUN_PATH);
     if (entry?.kind !== 'file') throw new Error(`no ${RUN_PATH} rendered`);
@@ -196,7 +211,8 @@ describe('runit run script: hostile hooks and paths (precondition, failure hook,
     try {
       const result = await run([dash, join(dir, 'run'), 'once'], fd);
       expect(result.stderr).toBe('');
-      return { ...result, record: parseProbeRecord(readFileSync(join(dir, 'fd3'))) };
+      const written = readFileSync(join(dir, 'fd3'));
+      return as === 'raw' ? { ...result, raw: written.toString() } : { ...result, record: parseProbeRecord(written) };
     } finally {
       closeSync(fd);
       rmSync(dir, { recursive: true, force: true });
@@ -215,9 +231,8 @@ describe('runit run script: hostile hooks and paths (precondition, failure hook,
   });
 
   it('environmentFile: the common cases as systemd reads them (test/support/env-file.ts); no escapes', async () => {
-    const file = join(work, 'job.env');
-    writeFileSync(file, ENV_FILE_TEXT, { mode: 0o600 });
-    const got = await runOnce({ ...hostileService([programs[0] as string], [['PLAIN', 'the file wins']]), environmentFile: file });
+    writeFileSync(join(SECRETS, 'job.env'), ENV_FILE_TEXT, { mode: 0o600 });
+    const got = await runOnce({ ...hostileService([programs[0] as string], [['PLAIN', 'the file wins']]), environmentFile: `${SECRETS_AT}/job.env` });
     expect(got.code).toBe(0);
     const env = environMap(got.record.environ);
     for (const [name, value] of Object.entries(ENV_FILE_EXPECTED)) expect(env.get(name), name).toBe(value);
@@ -225,17 +240,15 @@ describe('runit run script: hostile hooks and paths (precondition, failure hook,
   });
 
   it('credentials: a secret under a quoting-hostile path is copied for the job, as LoadCredential= would', async () => {
-    const secret = join(workingDirectory, "it's $HOME `id` %n.token");
-    writeFileSync(secret, 'the secret\n', { mode: 0o600 });
-    const got = await runOnce({ ...hostileService([programs[0] as string], []), credentials: { 'api.token': secret } });
+    const name = "it's $HOME `id` %n.token";
+    writeFileSync(join(SECRETS, name), 'the secret\n', { mode: 0o600 });
+    // the job hands what it finds in $CREDENTIALS_DIRECTORY to the probe's fd 3 (the copy goes when the run ends)
+    const got = await runOnce({
+      ...hostileService(['/bin/sh', '-c', 'cat "$CREDENTIALS_DIRECTORY/api.token" >&3 && printf "%s" "$CREDENTIALS_DIRECTORY" >&3'], []),
+      credentials: { 'api.token': `${SECRETS_AT}/${name}` },
+    }, 'raw');
     expect(got.code).toBe(0);
-    const directory = environMap(got.record.environ).get('CREDENTIALS_DIRECTORY') ?? '';
-    try {
-      expect(directory).toMatch(/^\/run\/pvpn-gen\/credentials\//);
-      expect(readFileSync(join(directory, 'api.token'), 'utf8')).toBe('the secret\n');
-    } finally {
-      if (directory) rmSync(directory, { recursive: true, force: true });
-    }
+    expect(got.raw).toBe('the secret\n/run/pvpn-gen/credentials/hostile');
   });
 
   it('the failure hook gets its argv exactly, and the failed status in MONITOR_EXIT_STATUS', async () => {

@@ -148,6 +148,8 @@ describe('(a) systemd units read back with systemd 252 rules give exactly the sp
     // paths can hold anything but a backslash or a control character; `%` and `$` are the hazards here
     const dir = `${BASE}/${HOSTILE_DIRS_SYSTEMD.join('/')}/it's "q"`;
     const description = `${tokens.filter((t) => !/[\\\t]/.test(t) && t.trim() === t && t !== '').join(' ')} %n $HOME`;
+    // secrets beside the writable directory, not in it: a secret a service can swap is refused (render/trust.ts)
+    const secrets = `${BASE}/${HOSTILE_DIRS_SYSTEMD.join('/')}/secret's "q"`;
     const precondition = [PROGRAMS[1] as string, ...tokens];
     const onFailure = [PROGRAMS[2] as string, ...tokens];
     const rendered = render({
@@ -157,8 +159,8 @@ describe('(a) systemd units read back with systemd 252 rules give exactly the sp
         precondition,
         onFailure,
         workingDirectory: dir,
-        environmentFile: `${dir}/env`,
-        credentials: { token: `${dir}/token` },
+        environmentFile: `${secrets}/env`,
+        credentials: { token: `${secrets}/token` },
         hardening: { profile: 'strict', writablePaths: [dir, `${dir}/second one`], readOnlyPaths: [`${dir}/ro`] },
       },
     });
@@ -174,8 +176,8 @@ describe('(a) systemd units read back with systemd 252 rules give exactly the sp
       expect(execArgv(command as ExecCommand, none)).toEqual(argv);
       const value = (k: string) => lines.find((l) => l.key === k)?.value ?? '';
       expect(unescaped(value('WorkingDirectory'))).toBe(dir);
-      expect(unescaped(value('EnvironmentFile'))).toBe(`${dir}/env`);
-      expect(unescaped(value('LoadCredential'))).toBe(`token:${dir}/token`);
+      expect(unescaped(value('EnvironmentFile'))).toBe(`${secrets}/env`);
+      expect(unescaped(value('LoadCredential'))).toBe(`token:${secrets}/token`);
       expect(warnings).toEqual([]);
     }
     const main = parseUnitFile(unitFile(rendered, 'hostile.service'));

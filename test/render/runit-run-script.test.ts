@@ -29,9 +29,10 @@ function runScript(): string {
 test('directories and credentials are prepared once, before the loop', () => {
   const script = runScript();
   const count = (text: string) => script.split(text).length - 1;
-  expect(count(`mkdir -p '/var/lib/job'`)).toBe(1);
-  expect(count(`cp '/etc/job/token'`)).toBe(1);
-  expect(script.indexOf(`mkdir -p '/var/lib/job'`)).toBeLessThan(script.indexOf('launch() {'));
+  expect(count(`own_dir '/var/lib/job'`)).toBe(1);
+  expect(count(`cp -- '/etc/job/token'`)).toBe(1);
+  expect(script.indexOf(`own_dir '/var/lib/job'`)).toBeLessThan(script.indexOf('launch() {'));
+  expect(script.indexOf(`cp -- '/etc/job/token'`)).toBeLessThan(script.indexOf('launch() {'));
 });
 
 test('the failure hook only runs the hook, with the failed status in its environment', () => {

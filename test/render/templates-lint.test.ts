@@ -26,7 +26,8 @@ describe.each(files)('templates/%s', (file) => {
   test('every {{...}} goes through an escaping helper', () => {
     const ast = Handlebars.parse(readFileSync(`${REPO}/templates/${file}`, 'utf8')) as unknown as { body: AstNode[] };
     const found = mustaches(ast.body);
-    expect(found.length).toBeGreaterThan(0);
+    // a partial may be plain script text (the shared sh functions); a whole template without a value is a mistake
+    if (!file.split('/').pop()?.startsWith('_')) expect(found.length).toBeGreaterThan(0);
     for (const m of found) {
       expect(Object.keys(HELPERS), `{{${m.path?.original}}} is not a helper`).toContain(m.path?.original);
       expect(m.params?.length ?? 0, `{{${m.path?.original}}} without an argument`).toBeGreaterThan(0);

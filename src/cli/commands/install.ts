@@ -5,7 +5,7 @@
 import { planInstall } from '../../apply/session.js';
 import { applyFlow } from '../apply-flow.js';
 import { SpecError } from '../../errors.js';
-import { secretProblems } from '../../plan/check-secrets.js';
+import { secretProblems } from '../../apply/check-secrets.js';
 import { locateProblems, printWarnings } from '../common.js';
 import { installInput } from '../install-input.js';
 import type { Io } from '../io.js';
