@@ -39,7 +39,7 @@ const clamp = (x, lo, hi) => Math.max(lo, Math.min(hi, Math.floor(x)));
 if (!existsSync('dist/cli.js')) throw new Error('dist/cli.js is missing: run `npm run build` first (npm run bench does)');
 if (!existsSync('node_modules/foreman/nf.js')) throw new Error('node-foreman is missing: run `npm install` (it is a devDependency)');
 if (!hyperfineVersion()) {
-  log('hyperfine is not installed (Debian: apt-get install hyperfine; .ci/run installs it); using the node harness instead');
+  log('hyperfine is not installed (Debian: apt-get install hyperfine); using the node harness instead');
 }
 const meta = {
   date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',

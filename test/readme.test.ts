@@ -23,7 +23,19 @@ test('the README starts with the two commands: the main job on the example spec,
   expect(firstBlock).toHaveLength(2);
   expect(firstBlock[0]).toContain('fixtures/protonvpn-updater.yaml');
   expect(firstBlock[1]).toBe('npm test');
-  expect(readFileSync(`${REPO}/.ci/run`, 'utf8')).toMatch(/\nnpm test\n/);
+});
+
+test(".ci/run runs the README's test command verbatim, and nothing else but its optional init-systems build", () => {
+  const testCommand = /```sh\n[^\n]*\n([^\n]*)\n```/.exec(readme)?.[1];
+  const commands = readFileSync(`${REPO}/.ci/run`, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  expect(commands).toEqual([
+    'set -euo pipefail',
+    'cd "$(dirname "$0")/.."',
+    'if [ -f ../shared/inits/build.sh ]; then bash ../shared/inits/build.sh; fi',
+    testCommand,
+  ]);
 });
 
 test('the README shows the latest `npm run bench` run, as written by the bench (bench/results/latest.md)', async () => {

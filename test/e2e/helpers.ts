@@ -13,6 +13,7 @@ import { accessSync, chmodSync, constants, cpSync, existsSync, mkdtempSync, read
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootSystemd, type ExecResult, type Sandbox } from '../harness/systemd-sandbox.js';
+import { installHint } from '../support/tools.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
 export const BIN = `${REPO}/bin/pvpn-gen.js`;
@@ -54,7 +55,7 @@ function assertTools(extra: readonly string[]): void {
     try {
       accessSync(file, constants.X_OK);
     } catch {
-      throw new Error(`e2e: ${file} is missing (apt-get install python3 iproute2 nodejs)`);
+      throw new Error(`e2e: ${file} is missing (${installHint(file)})`);
     }
   }
   if (!existsSync(`${REPO}/dist/cli.js`)) throw new Error('e2e: dist/ is missing: run `npm run generate && node scripts/build.mjs` first');

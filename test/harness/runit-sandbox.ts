@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnCapture } from '../support/spawn.js';
+import { requireTool } from '../support/tools.js';
 
 const SCRIPT = fileURLToPath(new URL('./runit-sandbox.sh', import.meta.url));
 
@@ -17,13 +18,7 @@ export interface RunitSandbox {
 /** Boots the sandbox; `binds` are host paths made visible at the same path inside (e.g. the checkout under test). */
 export function bootRunit(scanDir: string, binds: readonly string[] = []): RunitSandbox {
   if (process.getuid?.() !== 0) throw new Error('the runit sandbox needs root (mount and PID namespaces)');
-  for (const tool of ['runsvdir', 'runsv', 'sv', 'svlogd', 'chpst', 'unshare', 'nsenter', 'chroot', 'python3']) {
-    try {
-      execFileSync('sh', ['-c', `command -v ${tool}`]);
-    } catch {
-      throw new Error(`${tool} is missing: apt-get install -y runit util-linux coreutils python3 (see .ci/run)`);
-    }
-  }
+  for (const tool of ['runsvdir', 'runsv', 'sv', 'svlogd', 'chpst', 'unshare', 'nsenter', 'chroot', 'pgrep', '/usr/bin/python3']) requireTool(tool);
   const id = execFileSync(SCRIPT, ['start', scanDir, '--owner', String(process.pid), ...binds.flatMap((b) => ['--bind', b])], { encoding: 'utf8' }).trim();
   let stopped = false;
   return {

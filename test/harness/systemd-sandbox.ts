@@ -16,6 +16,7 @@ import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnCapture } from '../support/spawn.js';
+import { installHint } from '../support/tools.js';
 
 export const SANDBOX_SCRIPT = fileURLToPath(new URL('./systemd-sandbox.sh', import.meta.url));
 export const SANDBOX_STATE = process.env.PVPN_SANDBOX_STATE || '/tmp/pvpn-gen-sandbox';
@@ -64,7 +65,7 @@ export function assertSandboxPrerequisites(): void {
   const missing = REQUIRED_TOOLS.filter((tool) => !dirs.some((dir) => isExecutable(join(dir, tool))));
   if (!isExecutable('/lib/systemd/systemd')) missing.push('/lib/systemd/systemd');
   if (missing.length > 0) {
-    throw new Error(`systemd sandbox: missing ${missing.join(', ')} (apt-get install util-linux bsdutils systemd)`);
+    throw new Error(`systemd sandbox: missing ${missing.join(', ')} (${missing.map(installHint).join('; ')})`);
   }
 }
 

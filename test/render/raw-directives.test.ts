@@ -12,6 +12,7 @@ import { SPEC_OWNED_DIRECTIVES, type RawSection } from '../../src/render/systemd
 import { cli } from '../support/cli.js';
 import { REPO } from '../support/paths.js';
 import { writeSpec } from '../support/specs.js';
+import { installHint } from '../support/tools.js';
 
 const spec = (raw: string) => writeSpec(`version: 1\nservices:\n  job:\n    command: [/bin/true]\n    interval: 1h\n    hardening: { profile: basic, systemd: ${raw} }\n`);
 
@@ -62,7 +63,7 @@ test('a directive systemd does not know: a warning with the closest known name; 
 
 test('the table of known directives is what the installed systemd 252 parser knows', () => {
   const library = findCoreLibrary();
-  if (!library) throw new Error('libsystemd-core-*.so not found: install systemd (.ci/run does)');
+  if (!library) throw new Error(`libsystemd-core-*.so not found: ${installHint('/lib/systemd/systemd')}`);
   expect(library).toMatch(/libsystemd-core-252\.so$/);
   const installed = directivesInLibrary(library);
   for (const section of ['Unit', 'Service', 'Timer'] as const) expect(SYSTEMD_DIRECTIVES[section].split(' '), section).toEqual(installed[section]);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCalendar, parseCalendar, toSnoozeArgs } from '../../src/spec/calendar.js';
+import { installHint } from '../support/tools.js';
 
 // ---------------------------------------------------------------------------------------------
 // Running the tools
@@ -27,7 +28,7 @@ function run(command: string, args: readonly string[]): ToolRun {
   } catch (error) {
     const failed = error as { code?: string; status?: number | null; stdout?: string; stderr?: string };
     if (failed.code === 'ENOENT') {
-      throw new Error(`${command} is not installed, but these tests need the real tool (apt-get install ${command === 'snooze' ? 'snooze' : 'systemd'})`);
+      throw new Error(`${command} is not installed, but these tests need the real tool (${installHint(command)})`);
     }
     if (typeof failed.status !== 'number') throw error;
     return { status: failed.status, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };

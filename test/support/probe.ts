@@ -14,7 +14,7 @@ import { chmodSync, linkSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { requireTool } from './tools.js';
+import { installHint, requireTool } from './tools.js';
 
 export const PROBE_SOURCE = fileURLToPath(new URL('./probe.c', import.meta.url));
 export const PROBE_SHM_RECORD = '/dev/shm/pvpn-probe.record';
@@ -47,7 +47,7 @@ export function buildProbe(): Probe {
     execFileSync(cc, ['-static', '-O2', '-Wall', '-Wextra', '-Werror', '-o', path, PROBE_SOURCE], { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(`cannot compile ${PROBE_SOURCE} with ${cc} -static (apt-get install -y gcc libc6-dev):\n${stderr}`, { cause: error });
+    throw new Error(`cannot compile ${PROBE_SOURCE} with ${cc} -static (${installHint('/usr/include/stdio.h')}):\n${stderr}`, { cause: error });
   }
   chmodSync(path, 0o755);
   const shmPath = join(dir, 'probe-shm');

@@ -1,0 +1,32 @@
+/**
+ * The suite in two vitest projects. `npm test` runs both; `npm run test:unit` runs `unit` alone.
+ * - integration: the files and folders below, each with what puts it here: root, a program of
+ *   test/support/tools.json (which `npm test` installs), or a long run.
+ * - unit: every other test file, the pure core. It runs as any user, with node and what pvpn-gen itself needs
+ *   (flock), in seconds.
+ * A file that calls requireTool/requireRoot, boots a sandbox or runs a program of tools.json belongs here:
+ * test/suites.test.ts checks that.
+ */
+export const INTEGRATION_TESTS: Readonly<Record<string, string>> = {
+  'test/e2e/': 'root: pvpn-gen installs into the runit and systemd sandboxes and the jobs really run',
+  'test/harness/': 'root: boots the systemd sandbox',
+  'test/apply/crash.test.ts': 'long: an install killed at every step, hundreds of runs (a minute or more)',
+  'test/apply/failures.test.ts': 'root: a full tmpfs, a read-only bind mount',
+  'test/apply/install-cycle.test.ts': 'systemctl --root',
+  'test/cli/terminal.test.ts': 'script(1) for a terminal',
+  'test/render/hostile-runit.test.ts': 'root, chpst, dash, shellcheck and the compiled probe',
+  'test/render/hostile-systemd.test.ts': 'root, systemd-analyze, systemd-sysusers, the systemd sandbox',
+  'test/render/raw-directives.test.ts': "the installed systemd's libsystemd-core",
+  'test/render/real-validators.test.ts': 'shellcheck, dash -n, systemd-analyze verify',
+  'test/render/security-score.test.ts': 'systemd-analyze security',
+  'test/spec/calendar.test.ts': 'systemd-analyze calendar, snooze -n',
+  'test/test-setup.test.ts': 'root: runs the setup step as root and as nobody',
+};
+
+/** The same as vitest globs. */
+export const INTEGRATION_GLOBS = Object.keys(INTEGRATION_TESTS).map((entry) => (entry.endsWith('/') ? `${entry}**/*.test.ts` : entry));
+
+/** Whether FILE (relative to the repository, `test/...`) is an integration test. */
+export function isIntegrationTest(file: string): boolean {
+  return Object.keys(INTEGRATION_TESTS).some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry));
+}
