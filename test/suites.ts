@@ -10,6 +10,7 @@
 export const INTEGRATION_TESTS: Readonly<Record<string, string>> = {
   'test/e2e/': 'root: pvpn-gen installs into the runit and systemd sandboxes and the jobs really run',
   'test/harness/': 'root: boots the systemd sandbox',
+  'test/security/': 'root: attacks run as service users under the real runsv and systemd',
   'test/apply/crash.test.ts': 'long: an install killed at every step, hundreds of runs (a minute or more)',
   'test/apply/failures.test.ts': 'root: a full tmpfs, a read-only bind mount',
   'test/apply/install-cycle.test.ts': 'systemctl --root',

@@ -101,6 +101,8 @@ interface JournalEntry {
   readonly EXIT_STATUS?: string;
   readonly EXIT_CODE?: string;
   readonly __REALTIME_TIMESTAMP?: string;
+  /** set by journald itself, never by the sender: the manager is PID 1 */
+  readonly _PID?: string;
 }
 
 /** "9" -> "SIGKILL" (systemd logs the signal of a killed process as its number) */
@@ -122,7 +124,9 @@ export function parseJournal(text: string, unit: string, daemon: boolean): Histo
     } catch {
       continue;
     }
-    if (entry.UNIT !== unit || !entry.INVOCATION_ID || !entry.MESSAGE_ID) continue;
+    // UNIT= and MESSAGE_ID= are fields any process may send (sd_journal_send, logger --journald): only what the
+    // manager itself logged counts, and journald, not the sender, says who that was
+    if (entry._PID !== '1' || entry.UNIT !== unit || !entry.INVOCATION_ID || !entry.MESSAGE_ID) continue;
     const at = Number(entry.__REALTIME_TIMESTAMP ?? '0') / 1000;
     let run = byInvocation.get(entry.INVOCATION_ID);
     if (!run) {

@@ -84,8 +84,13 @@ export async function runAction(action: Action, options: ActionOptions = {}): Pr
     case 'ensure-user':
     case 'remove-group':
     case 'remove-user': {
-      const argv = accountCommand(action, await accountExists(action));
+      const exists = await accountExists(action);
+      const argv = accountCommand(action, exists);
       if (!argv) return;
+      // runit has no cgroups: a job's children that left its process group outlive `sv stop`. An account that
+      // goes must take its processes with it (userdel refuses otherwise, and a later account given the same uid
+      // would inherit them).
+      if (action.kind === 'remove-user') await endProcessesOf(action.name, waitMs);
       const result = await runProcess(argv[0] as string, argv.slice(1));
       if (result.exitCode !== 0) fail(`${describeAction(action)}: ${argv.join(' ')} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
       return;
@@ -101,6 +106,14 @@ export async function runAction(action: Action, options: ActionOptions = {}): Pr
 
 export async function runActions(actions: readonly Action[], options: ActionOptions = {}): Promise<void> {
   for (const action of actions) await runAction(action, options);
+}
+
+async function endProcessesOf(user: string, waitMs: number): Promise<void> {
+  const left = async () => (await runProcess('pgrep', ['-u', user])).exitCode === 0;
+  if (!(await left())) return;
+  await runProcess('pkill', ['-KILL', '-u', user]);
+  const deadline = Date.now() + waitMs;
+  while ((await left()) && Date.now() < deadline) await sleep(100);
 }
 
 type AccountAction = Extract<Action, { kind: 'ensure-user' | 'ensure-group' | 'remove-user' | 'remove-group' }>;

@@ -106,7 +106,7 @@ export function describeAction(action: Action): string {
     case 'ensure-group':
       return `create system group ${action.name} (groupadd --system), unless it exists`;
     case 'remove-user':
-      return `remove system user ${action.name} (pvpn-gen created it; userdel)`;
+      return `remove system user ${action.name} (pvpn-gen created it; its processes are ended, then userdel)`;
     case 'remove-group':
       return `remove system group ${action.name} (pvpn-gen created it; groupdel)`;
   }

@@ -3,7 +3,7 @@
  * run as root next to jobs (and an svlogd) that do not, so a spec whose paths would have root act inside a directory
  * another user can change is refused here, with the reason, instead of rendered:
  *  - a log directory is svlogd's alone: it never overlaps a path any service may write, nor another log directory;
- *  - a service's own directory never nests in (or holds) another service's, unless both run as the same user;
+ *  - a service's own directory never nests in (or holds) another service's (the same one is shared by one user);
  *  - a directory nested in one of the same service's own is made by the service user, never by root.
  * Pure.
  */
@@ -52,11 +52,18 @@ export function runitPathProblems(model: SpecModel, selected: ReadonlySet<string
       if (other !== service && overlap(log, other.logging.dir) && service.name < other.name) {
         at(service, ['logging', 'dir'], `services "${service.name}" and "${other.name}" would log to ${log} and ${other.logging.dir}, one inside the other: give each its own directory under /var/log`);
       }
-      if (other === service || service.name > other.name || runitUserOf(service) === runitUserOf(other)) continue;
+      if (other === service || service.name > other.name) continue;
+      const sameUser = runitUserOf(service) === runitUserOf(other);
       for (const mine of managedPaths(service)) {
         for (const theirs of managedPaths(other)) {
-          if (!overlap(mine, theirs)) continue;
-          at(service, mine === service.workingDirectory ? ['workingDirectory'] : ['hardening', 'writablePaths'], `${mine} (service "${service.name}") and ${theirs} (service "${other.name}", another user) nest: root would prepare one inside a directory the other user owns; give each service its own directory`);
+          // the same directory for two services of one user is a shared state directory; anything else would
+          // have one service's run script prepare a directory inside (or around) another user's or service's
+          if (!overlap(mine, theirs) || (mine === theirs && sameUser)) continue;
+          at(
+            service,
+            mine === service.workingDirectory ? ['workingDirectory'] : ['hardening', 'writablePaths'],
+            `${mine} (service "${service.name}") and ${theirs} (service "${other.name}"${sameUser ? '' : ', another user'}) ${mine === theirs ? 'are the same directory' : 'nest'}: root would prepare one inside a directory the other service owns; give each service its own directory`,
+          );
         }
       }
     }
