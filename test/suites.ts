@@ -20,7 +20,7 @@ export const INTEGRATION_TESTS: Readonly<Record<string, string>> = {
   'test/render/raw-directives.test.ts': "the installed systemd's libsystemd-core",
   'test/render/real-validators.test.ts': 'shellcheck, dash -n, systemd-analyze verify',
   'test/render/security-score.test.ts': 'systemd-analyze security',
-  'test/spec/calendar.test.ts': 'systemd-analyze calendar, snooze -n',
+  'test/model/calendar.test.ts': 'systemd-analyze calendar, snooze -n',
   'test/test-setup.test.ts': 'root: runs the setup step as root and as nobody',
 };
 

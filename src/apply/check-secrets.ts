@@ -7,8 +7,8 @@
  * into. The generated runit scripts check the same again at every start (templates/runit/_secrets.hbs).
  */
 import { lstatSync } from 'node:fs';
-import type { SpecModel } from '../spec/types.js';
-import { pointerOf, type Problem } from '../spec/problem.js';
+import type { SpecModel } from '../model/types.js';
+import { pointerOf, type Problem } from '../model/problem.js';
 import { checkWays } from './trusted-paths.js';
 
 export function secretProblems(root: string, model: SpecModel, services: ReadonlySet<string> | null): Problem[] {

@@ -11,7 +11,7 @@ import { readAccounts, readDirectoryRegistry, readManifests, readStates } from '
 import { lockPathOf } from '../plan/state-paths.js';
 import type { Manifest } from '../plan/types.js';
 import type { Rendered, RunitLayoutName, TargetName } from '../render/types.js';
-import type { LoadedSpec } from '../spec/load.js';
+import type { LoadedSpec } from '../model/load.js';
 import { VERSION } from '../version.js';
 import type { WritePort } from './fs-write.js';
 import { acquireLock, type HeldLock } from './lock.js';

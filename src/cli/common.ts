@@ -2,8 +2,8 @@
 import { SpecError, UsageError } from '../errors.js';
 import { renderSpec, type RenderOptions } from '../render/render.js';
 import type { Rendered } from '../render/types.js';
-import { loadSpec, type LoadedSpec } from '../spec/load.js';
-import { formatProblem, type Problem } from '../spec/problem.js';
+import { loadSpec, type LoadedSpec } from '../model/load.js';
+import { formatProblem, type Problem } from '../model/problem.js';
 import type { RunitLayoutName, TargetName } from '../render/types.js';
 import type { GlobalOptions, Io } from './io.js';
 

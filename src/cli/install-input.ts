@@ -5,7 +5,7 @@
 import { manifestsAt, resolveSite, resolveTarget, type Site } from '../apply/session.js';
 import type { Manifest } from '../plan/types.js';
 import type { Rendered } from '../render/types.js';
-import type { LoadedSpec } from '../spec/load.js';
+import type { LoadedSpec } from '../model/load.js';
 import { layoutOf, loadFromOptions, renderLoaded, servicesOf } from './common.js';
 import type { Io } from './io.js';
 import type { PlanOptions } from './commands/diff.js';

@@ -3,7 +3,7 @@
  * systemd-sysusers; runit: useradd/groupadd) and removes on uninstall only those it created. A transient user
  * (DynamicUser=) and root need nothing.
  */
-import type { ServiceModel } from '../spec/types.js';
+import type { ServiceModel } from '../model/types.js';
 import { RUNIT_LOG_USER } from './targets.js';
 import type { Accounts, TargetName } from './types.js';
 

@@ -19,7 +19,7 @@ import {
   systemdValue,
   systemdWord,
 } from './escape.js';
-import { formatSize, formatSpan } from '../spec/units.js';
+import { formatSize, formatSpan } from '../model/units.js';
 
 export type RenderTemplate = (view: object) => string;
 export type TemplateName =

@@ -3,9 +3,9 @@
  * matrix. Pure: the same model and options give the same bytes on every machine.
  */
 import { SpecError } from '../errors.js';
-import type { Problem } from '../spec/problem.js';
-import { pointerOf } from '../spec/problem.js';
-import type { ServiceModel, SpecModel } from '../spec/types.js';
+import type { Problem } from '../model/problem.js';
+import { pointerOf } from '../model/problem.js';
+import type { ServiceModel, SpecModel } from '../model/types.js';
 import { capabilityGaps } from './capabilities.js';
 import { rawDirectiveNotes } from './systemd-raw.js';
 import { builtinTemplates, type TemplateSet } from './engine.js';

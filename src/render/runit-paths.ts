@@ -7,8 +7,8 @@
  *  - a directory nested in one of the same service's own is made by the service user, never by root.
  * Pure.
  */
-import { pointerOf, type Problem } from '../spec/problem.js';
-import type { ServiceModel, SpecModel } from '../spec/types.js';
+import { pointerOf, type Problem } from '../model/problem.js';
+import type { ServiceModel, SpecModel } from '../model/types.js';
 import { runitUserOf } from './accounts.js';
 import { managedPaths, writablePaths } from './systemd-hardening.js';
 import { RUNIT_LOG_USER } from './targets.js';

@@ -6,10 +6,10 @@
  * Trust: run, finish and log/run run as root next to a job (and an svlogd) that do not. What cannot be made safe in
  * sh is refused here (runit-paths.ts), before anything is generated.
  */
-import { pointerOf, type Problem } from '../spec/problem.js';
-import type { ServiceModel, SpecModel } from '../spec/types.js';
-import { toSeconds } from '../spec/units.js';
-import { toSnoozeArgs } from '../spec/calendar.js';
+import { pointerOf, type Problem } from '../model/problem.js';
+import type { ServiceModel, SpecModel } from '../model/types.js';
+import { toSeconds } from '../model/units.js';
+import { toSnoozeArgs } from '../model/calendar.js';
 import type { TemplateSet } from './engine.js';
 import { accountsOf, runitUserOf } from './accounts.js';
 import { writablePaths } from './systemd-hardening.js';

@@ -3,7 +3,7 @@
  * turns it off or changes it. The service template prints the resulting lines in table order.
  * systemd.exec(5), systemd.resource-control(5); scores from `systemd-analyze security --offline=yes`.
  */
-import type { Hardening, Profile, ServiceModel } from '../spec/types.js';
+import type { Hardening, Profile, ServiceModel } from '../model/types.js';
 import { systemdListItem } from './escape.js';
 
 export interface HardeningDirective {

@@ -8,7 +8,7 @@
  * value the raw one. That is almost never what a spec means, so render warns (an error with --strict) and names the
  * setting to use. Hardening directives are not here: overriding those is what hardening.systemd is for.
  */
-import { closest } from '../spec/suggest.js';
+import { closest } from '../model/suggest.js';
 import { SYSTEMD_DIRECTIVES } from './systemd-directives.js';
 
 export type RawSection = 'Unit' | 'Service' | 'Timer';

@@ -2,7 +2,7 @@
  * Model -> systemd units: NAME.service, NAME.timer for periodic jobs, NAME-failure.service for the failure hook,
  * and the enable link `systemctl enable` would make. Pure.
  */
-import type { ServiceModel, SpecModel } from '../spec/types.js';
+import type { ServiceModel, SpecModel } from '../model/types.js';
 import type { TemplateSet } from './engine.js';
 import { accountsOf } from './accounts.js';
 import { generatedHeader } from './header.js';

@@ -4,8 +4,8 @@
  * would then hand it. Such a spec is refused on every target. And a job that runs as root gets a note saying what
  * the profile leaves it able to do. Pure.
  */
-import { pointerOf, type Problem } from '../spec/problem.js';
-import type { ServiceModel, SpecModel } from '../spec/types.js';
+import { pointerOf, type Problem } from '../model/problem.js';
+import type { ServiceModel, SpecModel } from '../model/types.js';
 import { isWithin } from './runit-paths.js';
 import { writablePaths } from './systemd-hardening.js';
 import type { TargetName } from './types.js';

@@ -1,5 +1,5 @@
 /** What a renderer produces: the files and links a target needs, as data. Nothing is written here. */
-import type { Problem } from '../spec/problem.js';
+import type { Problem } from '../model/problem.js';
 
 export type TargetName = 'systemd' | 'runit';
 export type RunitLayoutName = 'artix' | 'void' | 'debian';

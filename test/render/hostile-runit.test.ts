@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SpecError } from '../../src/errors.js';
 import { renderSpec } from '../../src/render/render.js';
-import { compileSpec } from '../../src/spec/compile.js';
+import { compileSpec } from '../../src/model/compile.js';
 import {
   CONTROL_EXCEPT_TAB,
   HOSTILE_DIRS_QUOTES,

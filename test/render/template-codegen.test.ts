@@ -15,7 +15,7 @@ import { HELPERS, TEMPLATE_NAMES, environment, templatesWithOverrides, type Temp
 import handlebarsOptions from '../../src/render/handlebars-options.json' with { type: 'json' };
 import { renderSpec } from '../../src/render/render.js';
 import type { Rendered, RunitLayoutName, TargetName } from '../../src/render/types.js';
-import { compileSpec } from '../../src/spec/compile.js';
+import { compileSpec } from '../../src/model/compile.js';
 import { FIXTURE_NAMES, VARIANTS, renderFixture } from '../support/fixtures.js';
 import { everyTokenCase, hostileCase, hostileService, hostileSpecText } from '../support/hostile.js';
 import { FIXTURES, REPO } from '../support/paths.js';

@@ -1,6 +1,6 @@
 /** The fixtures (fixtures/*.yaml) and the target variants every golden and validator test runs over. */
 import { readFileSync, readdirSync } from 'node:fs';
-import { compileSpec } from '../../src/spec/compile.js';
+import { compileSpec } from '../../src/model/compile.js';
 import { renderSpec } from '../../src/render/render.js';
 import type { Rendered, RunitLayoutName, TargetName } from '../../src/render/types.js';
 import { FIXTURES } from './paths.js';

@@ -5,7 +5,7 @@
  */
 import { manifestsAt, planUninstall, resolveSite } from '../../apply/session.js';
 import { OperationError, UsageError } from '../../errors.js';
-import { loadSpec } from '../../spec/load.js';
+import { loadSpec } from '../../model/load.js';
 import { applyFlow } from '../apply-flow.js';
 import { servicesOf } from '../common.js';
 import type { Io } from '../io.js';

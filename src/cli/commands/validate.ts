@@ -2,7 +2,7 @@
 import { SpecError } from '../../errors.js';
 import { renderSpec } from '../../render/render.js';
 import { TARGET_NAMES } from '../../render/targets.js';
-import type { Problem } from '../../spec/problem.js';
+import type { Problem } from '../../model/problem.js';
 import type { TargetName } from '../../render/types.js';
 import { loadFromOptions, locateProblems, printWarnings } from '../common.js';
 import type { GlobalOptions, Io } from '../io.js';

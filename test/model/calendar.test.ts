@@ -1,4 +1,4 @@
-// Cross-checks src/spec/calendar.ts against the real tools: `systemd-analyze calendar` (systemd 252)
+// Cross-checks src/model/calendar.ts against the real tools: `systemd-analyze calendar` (systemd 252)
 // for parsing and normalization, and `snooze -n` (Debian package snooze) for the runit schedule.
 // Both tools are required: when one is missing these tests fail, they never skip.
 import { execFileSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCalendar, parseCalendar, toSnoozeArgs } from '../../src/spec/calendar.js';
+import { formatCalendar, parseCalendar, toSnoozeArgs } from '../../src/model/calendar.js';
 import { installHint } from '../support/tools.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /** Values near the edges of what the schema refuses, which it must still accept. */
 import { expect, test } from 'vitest';
 import { renderSpec } from '../../src/render/render.js';
-import { compileSpec } from '../../src/spec/compile.js';
+import { compileSpec } from '../../src/model/compile.js';
 
 const base = (extra: string) => `version: 1\nservices:\n  job:\n    command: [/bin/true]\n${extra}`;
 
