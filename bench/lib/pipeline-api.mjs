@@ -5,5 +5,5 @@
  */
 export { loadSpec } from '../../src/model/load.js';
 export { renderSpec } from '../../src/render/render.js';
-export { planInstall, resolveSite } from '../../src/apply/session.js';
+export { planInstall, resolveSite } from '../../src/system/session.js';
 export { formatPlan } from '../../src/plan/format-diff.js';

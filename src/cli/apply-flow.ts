@@ -3,10 +3,10 @@
  * check nothing moved meanwhile, then run the steps in a task list (stop, write, start). Interaction happens before
  * the task list starts, so the task list never overwrites a question.
  */
-import { realWritePort } from '../apply/fs-write.js';
-import { buildOps } from '../apply/transaction.js';
-import { applyPlan, cleanupState, lockSite, manifestsAt, pendingJournal, type InstallPlanContext, type Site } from '../apply/session.js';
-import { runActions } from '../control/run-actions.js';
+import { realWritePort } from '../system/fs-write.js';
+import { buildOps } from '../system/transaction.js';
+import { applyPlan, cleanupState, lockSite, manifestsAt, pendingJournal, type InstallPlanContext, type Site } from '../system/session.js';
+import { runActions } from '../system/run-actions.js';
 import { OperationError, UsageError } from '../errors.js';
 import { describeAction } from '../plan/actions.js';
 import { summarise } from '../plan/format-diff.js';

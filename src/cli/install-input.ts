@@ -2,7 +2,7 @@
  * What diff and install both start from: where (--root), the spec, the target (--target, or what the manifest
  * recorded, or what runs here), the rendered files and which services are in scope.
  */
-import { manifestsAt, resolveSite, resolveTarget, type Site } from '../apply/session.js';
+import { manifestsAt, resolveSite, resolveTarget, type Site } from '../system/session.js';
 import type { Manifest } from '../plan/types.js';
 import type { Rendered } from '../render/types.js';
 import type { LoadedSpec } from '../model/load.js';

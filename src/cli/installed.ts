@@ -1,5 +1,5 @@
 /** The services the control commands act on: what the manifests of the live system recorded, optionally by name. */
-import { manifestsAt } from '../apply/session.js';
+import { manifestsAt } from '../system/session.js';
 import { OperationError } from '../errors.js';
 import type { ServiceHandle } from '../render/types.js';
 

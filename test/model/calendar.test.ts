@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCalendar, parseCalendar, toSnoozeArgs } from '../../src/model/calendar.js';
+import { formatCalendar, parseCalendar } from '../../src/model/calendar.js';
+import { toSnoozeArgs } from '../../src/targets/runit/snooze.js';
 import { installHint } from '../support/tools.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /** `pvpn-gen detect`: which init system runs here, and why (the rules in control/detect.ts). */
-import { decide, readFacts } from '../../control/detect.js';
-import { resolveSite } from '../../apply/session.js';
+import { decide, readFacts } from '../../system/detect.js';
+import { resolveSite } from '../../system/session.js';
 import type { Io } from '../io.js';
 
 export async function run(options: { root?: string }, io: Io): Promise<number> {

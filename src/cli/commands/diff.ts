@@ -4,7 +4,7 @@
  * drift check of a checked-in spec.
  */
 import { hasChanges } from '../../plan/types.js';
-import { pendingJournal, planInstall } from '../../apply/session.js';
+import { pendingJournal, planInstall } from '../../system/session.js';
 import { installInput } from '../install-input.js';
 import type { GlobalOptions, Io } from '../io.js';
 import { showPlan } from '../ui.js';

@@ -1,8 +1,8 @@
 /** `pvpn-gen init`: a commented starter spec with the $schema line editors use. Never replaces a file unasked. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { atomicWriteFile } from '../../apply/atomic.js';
-import { realWritePort } from '../../apply/fs-write.js';
+import { atomicWriteFile } from '../../system/atomic.js';
+import { realWritePort } from '../../system/fs-write.js';
 import { OperationError } from '../../errors.js';
 import type { GlobalOptions, Io } from '../io.js';
 import { STARTER_SPEC } from '../starter-spec.js';

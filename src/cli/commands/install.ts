@@ -2,10 +2,10 @@
  * `sudo pvpn-gen install`: validate -> render -> plan -> show the diff -> confirm -> apply atomically -> record ->
  * enable and start. With --root DIR everything lands under DIR (files, manifest, enable links) and nothing starts.
  */
-import { planInstall } from '../../apply/session.js';
+import { planInstall } from '../../system/session.js';
 import { applyFlow } from '../apply-flow.js';
 import { SpecError } from '../../errors.js';
-import { secretProblems } from '../../apply/check-secrets.js';
+import { secretProblems } from '../../system/check-secrets.js';
 import { locateProblems, printWarnings } from '../common.js';
 import { installInput } from '../install-input.js';
 import type { Io } from '../io.js';

@@ -3,7 +3,7 @@
  * supervise/ directories inside it); files an admin changed since are refused unless --force. Needs no spec: the
  * manifest says what was installed.
  */
-import { manifestsAt, planUninstall, resolveSite } from '../../apply/session.js';
+import { manifestsAt, planUninstall, resolveSite } from '../../system/session.js';
 import { OperationError, UsageError } from '../../errors.js';
 import { loadSpec } from '../../model/load.js';
 import { applyFlow } from '../apply-flow.js';

@@ -1,0 +1,53 @@
+/**
+ * Finishing what a killed run left: a committed journal is rolled forward, a prepared one rolled back. Every
+ * command that reads or changes installed state calls this first, holding the lock, and says what it did.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { OperationError } from '../errors.js';
+import type { WritePort } from './fs-write.js';
+import { parseJournal } from './journal.js';
+import { journalPathOf, stateDirOf } from '../plan/state-paths.js';
+import { pathExists as exists } from './read-installed.js';
+import { commitOps, rollbackOps } from './transaction.js';
+
+export interface Recovery {
+  readonly txid: string;
+  readonly outcome: 'rolled-forward' | 'rolled-back';
+  readonly summary: string;
+}
+
+export function pendingJournal(root: string): boolean {
+  return exists(journalPathOf(root));
+}
+
+export function recover(root: string, port: WritePort): Recovery | null {
+  const path = journalPathOf(root);
+  const journal = exists(path) ? parseJournal(readFileSync(path, 'utf8'), root) : null;
+  if (journal === undefined) throw new OperationError(`${path} is damaged; inspect it, then remove it to continue`);
+  removeStrayStateTemps(root, port, new Set((journal?.ops ?? []).flatMap((op) => (op.op === 'put' ? [op.temp] : []))));
+  if (!journal) return null;
+  if (journal.state === 'committed') commitOps(port, journal.ops);
+  else rollbackOps(port, journal.ops);
+  port.unlink(path);
+  port.fsyncDir(dirname(path));
+  return { txid: journal.txid, outcome: journal.state === 'committed' ? 'rolled-forward' : 'rolled-back', summary: journal.summary };
+}
+
+export function describeRecovery(r: Recovery): string {
+  return r.outcome === 'rolled-forward'
+    ? `finished an interrupted run (${r.summary}): the change it had committed is now complete`
+    : `rolled back an interrupted run (${r.summary}): nothing of it had been committed, its temporary files are removed`;
+}
+
+/**
+ * A run killed while writing one of its own state files (the journal, the directory record) leaves that file's temp
+ * behind; no journal names it, but the state directory is pvpn-gen's alone, so its temps can go.
+ */
+function removeStrayStateTemps(root: string, port: WritePort, journaled: ReadonlySet<string>): void {
+  const dir = stateDirOf(root);
+  for (const name of readdirSync(dir)) {
+    const path = `${dir}/${name}`;
+    if (name.startsWith('.') && name.includes('.pvpn-gen-') && !journaled.has(path)) port.unlink(path);
+  }
+}
