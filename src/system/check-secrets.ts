@@ -4,7 +4,7 @@
  * owned by root, readable by root alone (0600 or 0400), in directories only root can change: otherwise another user
  * could put a link to /etc/shadow in its place and have root hand that to the job. One that does not exist yet is a
  * warning (the service cannot start until it does). Read-only; paths are looked up under the root being installed
- * into. The generated runit scripts check the same again at every start (templates/runit/_secrets.hbs).
+ * into. The generated runit scripts check the same again at every start (templates/sh/_secrets.hbs).
  */
 import { lstatSync } from 'node:fs';
 import type { SpecModel } from '../model/types.js';

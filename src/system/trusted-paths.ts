@@ -3,7 +3,7 @@
  * the way to it must be one that only root (or, for a staging --root, its owner) can change: owned by it and
  * writable by nobody else. Then no other user can swap a name on that way for a link, between a check and a write
  * or ever. Read-only; the one place such ownership questions are answered for pvpn-gen itself (the generated
- * scripts ask the same in sh: templates/runit/_functions.hbs).
+ * scripts ask the same in sh: templates/sh/_functions.hbs).
  *
  * On the live system a link on the way is followed when it is root's (Debian's /etc/service, Void's /var/service
  * point into /etc/runit/runsvdir), and where it points is checked the same way. Under --root DIR no link is

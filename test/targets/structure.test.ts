@@ -42,6 +42,6 @@ describe('targets', () => {
     expect(target.name).toBe(name);
     expect(target.layouts).toEqual(TARGET_LAYOUTS[name]);
     expect(existsSync(join(REPO, 'src/targets', name, 'index.ts'))).toBe(true);
-    expect(readdirSync(join(REPO, 'templates', name)).some((f) => f.endsWith('.hbs'))).toBe(true);
+    expect(readdirSync(join(REPO, 'templates', name)).some((f) => f.endsWith('.hbs') && !f.startsWith('_'))).toBe(true);
   });
 });

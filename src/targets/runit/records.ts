@@ -1,6 +1,6 @@
 /**
  * runit's run history, from the record of runs the generated scripts keep where only root writes
- * (templates/runit/_records.hbs): never from the svlogd log, where the job's own output goes too and could say
+ * (templates/sh/_records.hbs): never from the svlogd log, where the job's own output goes too and could say
  * "pvpn-gen: run finished" itself. And `sv status`. Pure parsers: the text comes in, records come out.
  */
 import type { History, Outcome, RunRecord } from '../status.js';
@@ -15,7 +15,7 @@ function field(text: string, name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The record of runs of a runit service: one `SECONDS EVENT` line each (templates/runit/_records.hbs). */
+/** The record of runs of a runit service: one `SECONDS EVENT` line each (templates/sh/_records.hbs). */
 export function parseRunRecords(text: string, now: Date = new Date()): History {
   const runs: RunRecord[] = [];
   let open: { started: string } | undefined;
