@@ -18,6 +18,8 @@ export interface RunOptions {
   /** extra file descriptors handed to the child as fd 3, 4, ... */
   readonly extraFds?: readonly number[];
   readonly input?: string;
+  /** a question that changes nothing (getent, pgrep): a dry run asks it too */
+  readonly query?: boolean;
 }
 
 let execaModule: typeof import('execa') | undefined;

@@ -2,13 +2,11 @@
  * Finishing what a killed run left: a committed journal is rolled forward, a prepared one rolled back. Every
  * command that reads or changes installed state calls this first, holding the lock, and says what it did.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OperationError } from '../errors.js';
-import type { WritePort } from './fs-write.js';
+import { exists, type Reader, type System } from './port.js';
 import { parseJournal } from './journal.js';
 import { journalPathOf, stateDirOf } from '../plan/state-paths.js';
-import { pathExists as exists } from './read-installed.js';
 import { commitOps, rollbackOps } from './transaction.js';
 
 export interface Recovery {
@@ -17,13 +15,14 @@ export interface Recovery {
   readonly summary: string;
 }
 
-export function pendingJournal(root: string): boolean {
-  return exists(journalPathOf(root));
+export function pendingJournal(reader: Reader, root: string): boolean {
+  return exists(reader, journalPathOf(root));
 }
 
-export function recover(root: string, port: WritePort): Recovery | null {
+export function recover(root: string, port: System): Recovery | null {
   const path = journalPathOf(root);
-  const journal = exists(path) ? parseJournal(readFileSync(path, 'utf8'), root) : null;
+  const text = port.read(path);
+  const journal = text === null ? null : parseJournal(text.toString('utf8'), root);
   if (journal === undefined) throw new OperationError(`${path} is damaged; inspect it, then remove it to continue`);
   removeStrayStateTemps(root, port, new Set((journal?.ops ?? []).flatMap((op) => (op.op === 'put' ? [op.temp] : []))));
   if (!journal) return null;
@@ -44,9 +43,9 @@ export function describeRecovery(r: Recovery): string {
  * A run killed while writing one of its own state files (the journal, the directory record) leaves that file's temp
  * behind; no journal names it, but the state directory is pvpn-gen's alone, so its temps can go.
  */
-function removeStrayStateTemps(root: string, port: WritePort, journaled: ReadonlySet<string>): void {
+function removeStrayStateTemps(root: string, port: System, journaled: ReadonlySet<string>): void {
   const dir = stateDirOf(root);
-  for (const name of readdirSync(dir)) {
+  for (const name of port.list(dir) ?? []) {
     const path = `${dir}/${name}`;
     if (name.startsWith('.') && name.includes('.pvpn-gen-') && !journaled.has(path)) port.unlink(path);
   }

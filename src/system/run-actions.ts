@@ -1,10 +1,9 @@
 /** Carries out a plan's actions on the live system: the targets' commands, waits, and accounts. */
-import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import { OperationError } from '../errors.js';
 import { describeAction } from '../plan/actions.js';
 import type { Action } from '../targets/target.js';
-import { runProcess } from './exec.js';
+import { exists, type Reader, type System } from './port.js';
 
 export interface ActionOptions {
   /** how long to wait for runsv to start or stop a service */
@@ -14,29 +13,19 @@ export interface ActionOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (condition()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(100);
-  }
-}
 
 /**
  * Processes of `program` working in `cwd` (runsv of a service: it runs as `runsv NAME` in the service's
  * directory), by /proc.
  */
-export function pidsOf(program: string, cwd: string): number[] {
+export function pidsOf(reader: Reader, program: string, cwd: string): number[] {
   const pids: number[] = [];
-  for (const entry of safeReaddir('/proc')) {
+  for (const entry of reader.list('/proc') ?? []) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const argv = (reader.read(`/proc/${entry}/cmdline`)?.toString('utf8') ?? '').split('\0');
       if (basename(argv[0] ?? '') !== program || argv[1] !== basename(cwd)) continue;
-      const dir = readlinkSync(`/proc/${entry}/cwd`).replace(/ \(deleted\)$/, '');
+      const dir = reader.readlink(`/proc/${entry}/cwd`).replace(/ \(deleted\)$/, '');
       if (dir === cwd) pids.push(Number(entry));
     } catch {
       // the process ended while we looked
@@ -45,15 +34,8 @@ export function pidsOf(program: string, cwd: string): number[] {
   return pids;
 }
 
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
 
-export async function runAction(action: Action, options: ActionOptions = {}): Promise<void> {
+export async function runAction(system: System, action: Action, options: ActionOptions = {}): Promise<void> {
   const waitMs = options.waitMs ?? 15_000;
   const fail = (message: string) => {
     if (options.tolerate) options.onWarning?.(message);
@@ -62,63 +44,62 @@ export async function runAction(action: Action, options: ActionOptions = {}): Pr
   switch (action.kind) {
     case 'exec': {
       const [program, ...args] = action.argv;
-      const result = await runProcess(program as string, args, action.env ? { env: { ...process.env, ...action.env } } : {});
+      const result = await system.run(program as string, args, action.env ? { env: { ...process.env, ...action.env } } : {});
       if (result.exitCode !== 0) fail(`${describeAction(action)} failed (exit ${result.exitCode}): ${(result.stdout + result.stderr).trim()}`);
       return;
     }
     case 'wait-paths': {
-      if (!(await waitFor(() => action.paths.every((p) => existsSync(p)), waitMs))) fail(`${action.failure} (waited ${waitMs / 1000}s)`);
+      if (!(await system.waitUntil(action.describe, () => action.paths.every((p) => exists(system, p)), waitMs))) fail(`${action.failure} (waited ${waitMs / 1000}s)`);
       return;
     }
     case 'wait-gone': {
-      if (!(await waitFor(() => pidsOf(action.program, action.cwd).length === 0, waitMs))) fail(`${action.failure} (waited ${waitMs / 1000}s)`);
+      if (!(await system.waitUntil(action.describe, () => pidsOf(system, action.program, action.cwd).length === 0, waitMs))) fail(`${action.failure} (waited ${waitMs / 1000}s)`);
       return;
     }
     case 'ensure-group':
     case 'ensure-user':
     case 'remove-group':
     case 'remove-user': {
-      const exists = await accountExists(action);
-      const argv = accountCommand(action, exists);
+      const argv = accountCommand(action, await accountExists(system, action), nologin(system));
       if (!argv) return;
       // runit has no cgroups: a job's children that left its process group outlive `sv stop`. An account that
       // goes must take its processes with it (userdel refuses otherwise, and a later account given the same uid
       // would inherit them).
-      if (action.kind === 'remove-user') await endProcessesOf(action.name, waitMs);
-      const result = await runProcess(argv[0] as string, argv.slice(1));
+      if (action.kind === 'remove-user') await endProcessesOf(system, action.name, waitMs);
+      const result = await system.run(argv[0] as string, argv.slice(1));
       if (result.exitCode !== 0) fail(`${describeAction(action)}: ${argv.join(' ')} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
       return;
     }
   }
 }
 
-export async function runActions(actions: readonly Action[], options: ActionOptions = {}): Promise<void> {
-  for (const action of actions) await runAction(action, options);
+export async function runActions(system: System, actions: readonly Action[], options: ActionOptions = {}): Promise<void> {
+  for (const action of actions) await runAction(system, action, options);
 }
 
-async function endProcessesOf(user: string, waitMs: number): Promise<void> {
-  const left = async () => (await runProcess('pgrep', ['-u', user])).exitCode === 0;
+async function endProcessesOf(system: System, user: string, waitMs: number): Promise<void> {
+  const left = async () => (await system.run('pgrep', ['-u', user], { query: true })).exitCode === 0;
   if (!(await left())) return;
-  await runProcess('pkill', ['-KILL', '-u', user]);
-  const deadline = Date.now() + waitMs;
-  while ((await left()) && Date.now() < deadline) await sleep(100);
+  await system.run('pkill', ['-KILL', '-u', user]);
+  const deadline = system.now() + waitMs;
+  while (!system.dryRun && (await left()) && system.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 type AccountAction = Extract<Action, { kind: 'ensure-user' | 'ensure-group' | 'remove-user' | 'remove-group' }>;
 
-async function accountExists(action: AccountAction): Promise<boolean> {
+async function accountExists(system: System, action: AccountAction): Promise<boolean> {
   const database = action.kind.endsWith('user') ? 'passwd' : 'group';
-  return (await runProcess('getent', [database, action.name])).exitCode === 0;
+  return (await system.run('getent', [database, action.name], { query: true })).exitCode === 0;
 }
 
 /** The shadow-utils command for an account action (the same on Artix, Void and Debian), or null: nothing to do. */
-export function accountCommand(action: AccountAction, exists: boolean): string[] | null {
+export function accountCommand(action: AccountAction, exists: boolean, shell = '/usr/sbin/nologin'): string[] | null {
   switch (action.kind) {
     case 'ensure-group':
       return exists ? null : ['groupadd', '--system', action.name];
     case 'ensure-user':
       // its own group of the same name, no home directory made (the service's directories are made where needed)
-      return exists ? null : ['useradd', '--system', '--user-group', '--no-create-home', '--home-dir', action.home, '--shell', nologin(), action.name];
+      return exists ? null : ['useradd', '--system', '--user-group', '--no-create-home', '--home-dir', action.home, '--shell', shell, action.name];
     case 'remove-user':
       return exists ? ['userdel', action.name] : null;
     case 'remove-group':
@@ -127,6 +108,6 @@ export function accountCommand(action: AccountAction, exists: boolean): string[]
 }
 
 /** The distribution's nologin shell: /usr/sbin (Debian), /usr/bin (Arch/Artix), /sbin (Void). */
-function nologin(): string {
-  return ['/usr/sbin/nologin', '/usr/bin/nologin', '/sbin/nologin'].find((p) => existsSync(p)) ?? '/bin/false';
+function nologin(reader: Reader): string {
+  return ['/usr/sbin/nologin', '/usr/bin/nologin', '/sbin/nologin'].find((p) => reader.info(p) !== null) ?? '/bin/false';
 }

@@ -3,18 +3,16 @@
  * created-directories.json, which lists the directories pvpn-gen made for all this, so that uninstalling the last
  * project leaves the root exactly as it was.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createdListOf, isPlainAbsolute, journalPathOf, manifestsDirOf, stateDirOf } from '../plan/state-paths.js';
 import { atomicWriteFile, ensureDirectory } from './atomic.js';
-import type { WritePort } from './fs-write.js';
+import { exists as pathExists, type System } from './port.js';
 import type { HeldLock } from './lock.js';
-import { pathExists as exists } from './read-installed.js';
 
 /** Creates the state directory if it is not there yet; returns the directories that took (as install paths). */
-export function ensureStateDir(root: string, port: WritePort): string[] {
+export function ensureStateDir(root: string, port: System): string[] {
   const manifests = manifestsDirOf(root);
-  if (exists(manifests)) return [];
+  if (pathExists(port, manifests)) return [];
   return ensureDirectory(port, manifests).map((dir) => dir.slice(root.length));
 }
 
@@ -22,9 +20,9 @@ export function ensureStateDir(root: string, port: WritePort): string[] {
  * Records directories made for the state directory, merged with what is recorded already. Called under the lock
  * (two first runs may each create some of the parents; both records must survive).
  */
-export function recordStateDirectories(root: string, port: WritePort, created: readonly string[]): void {
+export function recordStateDirectories(root: string, port: System, created: readonly string[]): void {
   if (created.length === 0) return;
-  const recorded = readCreatedList(root) ?? [];
+  const recorded = readCreatedList(port, root) ?? [];
   const merged = [...new Set([...recorded, ...created])].sort();
   atomicWriteFile(port, createdListOf(root), JSON.stringify(merged) + '\n', 0o644);
 }
@@ -34,10 +32,10 @@ export function recordStateDirectories(root: string, port: WritePort, created: r
  * as it was before the first install. Runs while holding the lock; the lock file goes just before its directory
  * (unlinking a held lock is safe: see acquireLock).
  */
-export function removeStateIfUnused(root: string, port: WritePort, lock: HeldLock): void {
+export function removeStateIfUnused(root: string, port: System, lock: HeldLock): void {
   const manifests = manifestsDirOf(root);
-  if (!exists(manifests) || readdirSync(manifests).length > 0 || exists(journalPathOf(root))) return;
-  const created = readCreatedList(root);
+  if (!pathExists(port, manifests) || (port.list(manifests) ?? []).length > 0 || pathExists(port, journalPathOf(root))) return;
+  const created = readCreatedList(port, root);
   if (created === null) return; // the state directory was there before pvpn-gen (or its record is damaged): leave it
   removeEmptySubdirectories(root, port);
   port.unlink(createdListOf(root));
@@ -53,9 +51,9 @@ export function removeStateIfUnused(root: string, port: WritePort, lock: HeldLoc
 }
 
 /** The directories pvpn-gen made for its state, or null when there is no (valid) record of them. */
-function readCreatedList(root: string): string[] | null {
+function readCreatedList(port: System, root: string): string[] | null {
   try {
-    const list = JSON.parse(readFileSync(createdListOf(root), 'utf8')) as unknown;
+    const list = JSON.parse(port.read(createdListOf(root))?.toString('utf8') ?? '') as unknown;
     return Array.isArray(list) && list.every(isPlainAbsolute) ? list : null;
   } catch {
     return null;
@@ -66,12 +64,13 @@ function readCreatedList(root: string): string[] | null {
  * Directories the targets' scripts keep in the state directory (runit's runs/): their files went with their services
  * (Target.leftovers), so they are empty now; one that is not stays, and so does the state directory.
  */
-function removeEmptySubdirectories(root: string, port: WritePort): void {
+function removeEmptySubdirectories(root: string, port: System): void {
   const dir = stateDirOf(root);
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || `${dir}/${entry.name}` === manifestsDirOf(root)) continue;
+  for (const name of port.list(dir) ?? []) {
+    const path = `${dir}/${name}`;
+    if (port.info(path)?.type !== 'directory' || path === manifestsDirOf(root)) continue;
     try {
-      port.rmdir(`${dir}/${entry.name}`);
+      port.rmdir(path);
     } catch {
       // not empty: leave it
     }

@@ -16,9 +16,8 @@ import { serialiseManifest } from '../plan/manifest.js';
 import type { PlanWithDirectories } from '../plan/build.js';
 import type { Manifest } from '../plan/types.js';
 import { targetNamed } from '../targets/index.js';
-import type { WritePort } from './fs-write.js';
+import { exists as pathExists, type System } from './port.js';
 import { serialiseJournal, type Journal, type JournalOp } from './journal.js';
-import { pathExists as exists } from './read-installed.js';
 import { directoriesPathOf, journalPathOf, manifestFileOf, siblingPath } from '../plan/state-paths.js';
 
 export interface TransactionInput {
@@ -26,7 +25,7 @@ export interface TransactionInput {
   readonly plan: PlanWithDirectories;
   /** the manifest before this transaction (its runit services' supervise/ directories go with them) */
   readonly previous: Manifest | null;
-  readonly port: WritePort;
+  readonly port: System;
   readonly txid: string;
   readonly summary: string;
   /** told when each phase starts, for the task list */
@@ -118,7 +117,7 @@ export function buildOps(input: Pick<TransactionInput, 'root' | 'plan' | 'previo
   return { ops, temps };
 }
 
-function writeJournal(port: WritePort, root: string, journal: Journal): void {
+function writeJournal(port: System, root: string, journal: Journal): void {
   const path = journalPathOf(root);
   const temp = siblingPath(path, `${journal.txid}-${journal.state}`);
   port.writeNew(temp, serialiseJournal(journal), 0o600);
@@ -154,7 +153,7 @@ export async function runTransaction(input: TransactionInput): Promise<{ warning
   } catch (error) {
     // Nothing visible has changed yet: undo the temps and directories, and say what failed where.
     rollbackOps(port, ops);
-    if (exists(journalPathOf(root))) port.unlink(journalPathOf(root));
+    if (pathExists(port, journalPathOf(root))) port.unlink(journalPathOf(root));
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message;
     // name the file that failed (a temp stands for its target)
@@ -170,7 +169,8 @@ export async function runTransaction(input: TransactionInput): Promise<{ warning
 }
 
 /** Carries out the ops of a committed journal. Idempotent: each step checks whether it is still to be done. */
-export function commitOps(port: WritePort, ops: readonly JournalOp[]): string[] {
+export function commitOps(port: System, ops: readonly JournalOp[]): string[] {
+  const exists = (path: string) => pathExists(port, path);
   const warnings: string[] = [];
   const touched = new Set<string>();
   for (const op of ops) {
@@ -218,7 +218,8 @@ export function commitOps(port: WritePort, ops: readonly JournalOp[]): string[] 
 }
 
 /** Undoes a prepared (not committed) journal: temps and the directories it created go. */
-export function rollbackOps(port: WritePort, ops: readonly JournalOp[]): void {
+export function rollbackOps(port: System, ops: readonly JournalOp[]): void {
+  const exists = (path: string) => pathExists(port, path);
   for (const op of ops) if (op.op === 'put' && exists(op.temp)) port.unlink(op.temp);
   for (const op of [...ops].reverse()) {
     if (op.op !== 'mkdir' || !exists(op.path)) continue;

@@ -25,7 +25,7 @@ describe('parse', () => {
     [['render', '--target=systemd', '--yes=1'], /Unknown option '--yes'/],
     [['install', '--yes=1'], /Option '--yes' takes no value/],
     [['bogus'], /unknown command 'bogus'; the commands are: validate, render/],
-    [['render'], /render needs --target <target> \(the init system: systemd, runit\)/],
+    [['render'], /render needs --target <target> \(systemd or runit\)/],
     [['render', '--target', 'upstart'], /--target upstart is not one of systemd, runit/],
     [['render', '--target', 'runit', '--frob'], /Unknown option '--frob'; see pvpn-gen render --help/],
     [['validate', 'extra'], /validate takes no arguments \(got extra\)/],

@@ -1,5 +1,5 @@
 /** `pvpn-gen start|stop|restart|run-now [NAME...]`: the same verbs on every init system (each target's `control`). */
-import { runProcess } from '../../system/exec.js';
+import { realSystem } from '../../system/port.js';
 import { targetNamed } from '../../targets/index.js';
 import type { ControlVerb } from '../../targets/target.js';
 import { OperationError } from '../../errors.js';
@@ -18,7 +18,7 @@ export function runVerb(verb: ControlVerb) {
       }
       const argv = command.argv;
       const [program, ...rest] = argv;
-      const result = await runProcess(program as string, rest, command.env ? { env: { ...process.env, ...command.env } } : {});
+      const result = await realSystem.run(program as string, rest, command.env ? { env: { ...process.env, ...command.env } } : {});
       const output = (result.stdout + result.stderr).trim();
       if (result.exitCode === 0) {
         io.stdout.write(`${service.name}: ${verb === 'run-now' ? 'run started' : `${verb} done`}${output ? ` (${output.split('\n')[0]})` : ''}\n`);

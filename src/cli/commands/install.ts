@@ -21,10 +21,10 @@ export interface InstallOptions extends PlanOptions {
 export async function run(options: InstallOptions & Record<string, unknown>, io: Io): Promise<number> {
   const { site, spec, rendered, scope } = await installInput(options, io);
   const flow = { ...options, verb: 'install' as const, lockWait: options.lockWait === undefined ? 30 : Number(options.lockWait) };
-  const secrets = locateProblems(secretProblems(site.root, spec.model, scope), spec);
+  const secrets = locateProblems(secretProblems(site.system, site.root, spec.model, scope), spec);
   printWarnings(secrets.filter((p) => p.severity === 'warning'), spec, io);
   const unsafe = secrets.filter((p) => p.severity === 'error');
   if (unsafe.length > 0) throw new SpecError(unsafe);
   // planned under the lock, so the manifests are read again there: a run that waited must see what the other left
-  return applyFlow(site, io, flow, () => planInstall(site, spec, rendered, { scope, force: Boolean(options.force) }));
+  return applyFlow(site, io, flow, (at) => planInstall(at, spec, rendered, { scope, force: Boolean(options.force) }));
 }
