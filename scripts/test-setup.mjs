@@ -26,7 +26,7 @@ function found(name) {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => {
     try {
       const stat = statSync(join(dir || '.', name), { throwIfNoEntry: false });
-      return stat !== undefined && stat.isFile() && (stat.mode & 0o111) !== 0;
+      return stat?.isFile() === true && (stat.mode & 0o111) !== 0;
     } catch {
       return false;
     }

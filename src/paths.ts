@@ -10,7 +10,7 @@ export const STATE_DIR = '/var/lib/pvpn-gen';
  */
 export function isPlainAbsolute(path: unknown): path is string {
   if (typeof path !== 'string' || !path.startsWith('/') || path.length < 2) return false;
-  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (/[\u0000-\u001f\u007f]/.test(path)) return false;
   return path.slice(1).split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }

@@ -5,7 +5,7 @@
  */
 
 // C0 controls but tab and newline, DEL, and C1 controls (U+0080-U+009F: CSI is U+009B on some terminals)
-// eslint-disable-next-line no-control-regex -- control characters are what this finds
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 export function escapeControls(text: string): string {

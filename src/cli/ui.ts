@@ -14,7 +14,7 @@ const COLOURS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^-/, '31'],
   [/^@@/, '36'],
   [/^(diff |new file|deleted file|old mode|new mode)/, '1'],
-  [/^(conflicts:|  \/.*: )/, '33'],
+  [/^(conflicts:| {2}\/.*: )/, '33'],
 ];
 
 export function colourDiff(text: string): string {

@@ -148,7 +148,9 @@ function argumentLengths(fields: ServiceFields, report: Report): void {
     const limit = thousands(MAX_ARG_STRLEN - 1);
     report(key, `${what} is ${thousands(bytes)} bytes${as}; Linux passes at most ${limit} bytes per argument or variable (MAX_ARG_STRLEN): put the text in a file and pass its path`);
   };
-  for (const key of ['command', 'precondition', 'onFailure'] as const) (fields[key] ?? []).forEach((arg, i) => check(key, `${key}[${i}]`, arg));
+  for (const key of ['command', 'precondition', 'onFailure'] as const) {
+    for (const [i, arg] of (fields[key] ?? []).entries()) check(key, `${key}[${i}]`, arg);
+  }
   for (const [name, value] of Object.entries(fields.environment ?? {})) check('environment', `environment.${name}`, `${name}=${String(value)}`, ` as ${name}=value`);
 }
 

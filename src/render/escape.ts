@@ -11,9 +11,9 @@ export class EscapeError extends Error {
   override readonly name = 'EscapeError';
 }
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this matches
 const CONTROL = /[\u0000-\u001f\u007f]/;
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this matches
 const CONTROL_EXCEPT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 /** A variable name every consumer takes: POSIX sh, env(1), systemd's Environment= (the schema's envName too). */

@@ -29,7 +29,7 @@ const missing = (error: unknown) => {
 
 export const realReader: Reader = {
   info(path) {
-    let stat;
+    let stat: ReturnType<typeof lstatSync>;
     try {
       // throwIfNoEntry: a missing path is the common case of a first install; an exception per path costs 10x more
       stat = lstatSync(path, { throwIfNoEntry: false });

@@ -53,10 +53,10 @@ const refusals: Array<[string, () => string, RegExp]> = [
 ];
 
 describe('each escaper refuses what its format cannot hold', () => {
-  test.each(refusals)('%s', (_what, escape, message) => {
+  test.each(refusals)('%s', (_what, escaper, message) => {
     let thrown: unknown;
     try {
-      escape();
+      escaper();
     } catch (error) {
       thrown = error;
     }

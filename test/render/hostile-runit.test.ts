@@ -107,7 +107,7 @@ async function check(c: HostileCase): Promise<string | null> {
     writeFileSync(join(dir, 'run'), script);
     chmodSync(join(dir, 'run'), 0o755);
     const fd = openSync(join(dir, 'fd3'), 'w');
-    let result;
+    let result: Awaited<ReturnType<typeof run>>;
     try {
       result = await run([dash, join(dir, 'run'), 'once'], fd);
     } finally {
@@ -118,7 +118,7 @@ async function check(c: HostileCase): Promise<string | null> {
     if (!/^pvpn-gen: run started\npvpn-gen: run finished status=0 seconds=\d+\n$/.test(result.stdout) || result.stderr !== '') {
       problems.push(`output ${JSON.stringify(result.stdout + result.stderr)}`);
     }
-    let record;
+    let record: ProbeRecord | undefined;
     try {
       record = parseProbeRecord(readFileSync(join(dir, 'fd3')));
     } catch (error) {

@@ -96,7 +96,7 @@ export const HOSTILE_TOKENS: readonly string[] = [
 ];
 
 /** Control characters the spec rejects (everything below 0x20 except tab, and DEL). */
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this matches
 export const CONTROL_EXCEPT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 /** One printable code point (or tab): ASCII most of the time, then Latin-1, the BMP and the astral planes. */

@@ -128,10 +128,10 @@ export function extractFirstWord(s: Uint8Array, start: number | null, flags: num
         throw new SystemdSyntaxError('EINVAL: trailing backslash');
       }
       if (flags & EXTRACT_CUNESCAPE) {
-        const escape = cunescapeOne(s, p);
-        if (escape) {
-          p += escape.length - 1;
-          word.push(...escape.bytes);
+        const unescaped = cunescapeOne(s, p);
+        if (unescaped) {
+          p += unescaped.length - 1;
+          word.push(...unescaped.bytes);
         } else if (flags & EXTRACT_UNESCAPE_RELAX) {
           word.push(ch('\\'), c);
         } else {
@@ -228,7 +228,7 @@ export interface ExecCommand {
 
 /** string_is_safe(): no control characters, no quotes, no backslash. */
 function stringIsSafe(text: string): boolean {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this matches
   return !/[\u0001-\u001f"'\\\u007f]/.test(text);
 }
 
@@ -395,7 +395,7 @@ export function parseEnvironmentValue(rvalue: string, warnings: string[] = []): 
   const out: string[] = [];
   let p: number | null = 0;
   for (;;) {
-    let r;
+    let r: ReturnType<typeof extractFirstWord>;
     try {
       r = extractFirstWord(s, p, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
     } catch {
