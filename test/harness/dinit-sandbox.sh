@@ -12,6 +12,7 @@
 # See init-machine.sh for the machine itself; PVPN_INITS names the build prefix (default /opt/pvpn-inits).
 KIND=dinit
 PID1_COMM=dinit
+# shellcheck source=init-machine.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/init-machine.sh"
 
 kind_check() { need_prefix bin/dinit bin/dinitctl bin/dinit-check; }

@@ -16,6 +16,7 @@
 # See init-machine.sh for the machine itself; PVPN_INITS names the build prefix (default /opt/pvpn-inits).
 KIND=openrc
 PID1_COMM=openrc-init
+# shellcheck source=init-machine.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/init-machine.sh"
 
 kind_check() {
@@ -42,6 +43,7 @@ kind_pid1() { printf '%s\n' /usr/bin/openrc-init; }
 kind_ready() {
 	local id=$1
 	for _ in $(seq 1 500); do
+		# shellcheck disable=SC2016 # expanded inside the machine
 		machine_exec "$id" sh -c 'test -p /run/openrc/init.ctl && test "$(cat /run/openrc/softlevel)" = default' && return 0
 		sleep 0.02
 	done

@@ -13,6 +13,7 @@
 # See init-machine.sh for the machine itself; PVPN_INITS names the build prefix (default /opt/pvpn-inits).
 KIND=s6
 PID1_COMM=s6-svscan
+# shellcheck source=init-machine.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/init-machine.sh"
 
 kind_check() {
