@@ -133,6 +133,24 @@ function harnessSuite(name: string, boot: () => Promise<Box>, withLogind: boolea
       }
     });
 
+    if (!withLogind) {
+      it('a bus outside /run/user (dbus-launch style) is found only in the environment of the session processes', async () => {
+        const carol = await logIn(box.exec, { user: 'carol', uid: 4244, display: ':1', busPath: '/tmp/dbus-carol/bus' });
+        try {
+          expect((await sh('test -e /run/user/4244/bus')).code).not.toBe(0);
+          // what a scan of /proc/*/environ finds for uid 4244: the notification daemon's bus and display
+          const environ = await sh(`tr '\\0' '\\n' </proc/$(pgrep -u 4244 -f notify-recorder)/environ`);
+          expect(environ.stdout).toContain('DBUS_SESSION_BUS_ADDRESS=unix:path=/tmp/dbus-carol/bus\n');
+          expect(environ.stdout).toContain('DISPLAY=:1\n');
+          const sent = await box.exec([...asUser(carol), ...gdbusNotify({ app: 'a', summary: 'found', body: 'b' })]);
+          expect(sent, sent.stderr).toMatchObject({ code: 0 });
+          expect(await carol.waitForNotifications(1)).toMatchObject([{ uid: 4244, summary: 'found' }]);
+        } finally {
+          await carol.logOut();
+        }
+      });
+    }
+
     it('after logout: no session and no bus, and a send fails at once', async () => {
       await bob.logOut();
       const left = await sh('ls -A /run/user; loginctl list-sessions -o json 2>/dev/null');
