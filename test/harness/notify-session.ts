@@ -112,7 +112,7 @@ export function assertNotifyPrerequisites(): void {
 /** argv prefix that runs a command as the session's user with its bus, the way pvpn-gen's helper should. */
 export function asUser(session: Pick<DesktopSession, 'uid' | 'gid' | 'busAddress'>): string[] {
   return [
-    'setpriv', `--reuid=${session.uid}`, `--regid=${session.gid}`, '--init-groups', '--reset-env', '--',
+    'setpriv', `--reuid=${session.uid}`, `--regid=${session.gid}`, '--init-groups', '--reset-env', '--no-new-privs', '--',
     'env', `DBUS_SESSION_BUS_ADDRESS=${session.busAddress}`,
   ];
 }
