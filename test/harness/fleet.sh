@@ -11,6 +11,7 @@
 #   fleet.sh playbook DIR -- ARGS...                     ansible-playbook -i DIR/inventory.json ARGS..., hermetic
 #   fleet.sh exec DIR HOST -- CMD [ARG]...               run CMD as root on HOST, return its exit status
 #   fleet.sh stop DIR                                    stop both sandboxes, remove DIR
+#   fleet.sh lint -- ARGS...                             ansible-lint ARGS..., as hermetic (no fleet needed)
 #
 # Per-host variables go to DIR/host_vars/HOST.json (Ansible reads host_vars/ beside the inventory).
 # pvpn_nsenter (ansible/connection_plugins/) enters all namespaces and the root of the sandbox's PID 1.
@@ -82,7 +83,6 @@ case ${1:-} in
 		# (HOME and ~/.ansible, pyenv, vitest) but the stdout callback, and keeps all its state under DIR
 		dir=$2; shift 2
 		mount_staging "$dir" || exit 125
-		cd "$dir" || exit 125
 		exec env -i PATH="$PATH" LANG=C.UTF-8 HOME="$dir/home" PYTHONDONTWRITEBYTECODE=1 \
 			ANSIBLE_CONFIG="$HERE/ansible/ansible.cfg" ANSIBLE_HOME="$dir/ansible-home" ANSIBLE_LOCAL_TEMP="$dir/local-tmp" \
 			ANSIBLE_STDOUT_CALLBACK="${ANSIBLE_STDOUT_CALLBACK:-default}" \
@@ -122,5 +122,16 @@ case ${1:-} in
 			*) die "no host $host (staging, runit, systemd)" ;;
 		esac ;;
 	stop) [ $# -ge 2 ] || die "usage: $0 stop DIR"; stop "$(readlink -f "$2")" || exit 125 ;;
+	lint)
+		[ "${2:-}" = -- ] || die "usage: $0 lint -- ARGS..."
+		shift 2
+		command -v ansible-lint >/dev/null || die "ansible-lint is missing: apt-get install ansible-lint (see .ci/run)"
+		home=$(mktemp -d) || die "no temp directory"
+		# --offline: no requirements install, no schema download (the machines reach no such site)
+		env -i PATH="$PATH" LANG=C.UTF-8 HOME="$home" PYTHONDONTWRITEBYTECODE=1 NO_COLOR=1 \
+			ANSIBLE_CONFIG="$HERE/ansible/ansible.cfg" ANSIBLE_HOME="$home/.ansible" ansible-lint --offline "$@"
+		rc=$?
+		rm -rf "$home"
+		exit $rc ;;
 	*) sed -n '2,/^set -u/p' "$SELF" | sed '$d; s/^# \{0,1\}//' >&2; exit 125 ;;
 esac
