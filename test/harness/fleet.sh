@@ -2,7 +2,7 @@
 # fleet.sh - three throwaway "hosts" on this machine driven by ONE Ansible inventory, for the tests of the Ansible
 # export (issue 14). Each is a root file system that overlays the host's / (nothing reaches the host's disk):
 #
-#   staging  a plain root directory with nothing running in it (an image being built, like `install --root`),
+#   staging  a root directory with nothing running in it (an image being built, like `install --root`),
 #            reached with the community.general.chroot connection; its writes land in DIR/staging/upper
 #   runit    the live runit sandbox (runit-sandbox.sh: runsvdir is its PID 1), reached with pvpn_nsenter
 #   systemd  the booted systemd 252 sandbox (systemd-sandbox.sh), reached with pvpn_nsenter
@@ -67,29 +67,29 @@ start() {
 # inside a private mount namespace: the staging root at DIR/staging/root
 mount_staging() {
 	local s=$1/staging r=$1/staging/root n
-	set -e
-	mount --make-rprivate /
-	mount -t overlay -o "lowerdir=/,upperdir=$s/upper,workdir=$s/work" pvpn-fleet-staging "$r"
-	mount -t tmpfs -o mode=1777,nosuid,nodev tmp "$r/tmp"
-	mount -t tmpfs -o mode=0755,nosuid,nodev run "$r/run"
-	# the host's /dev has the VM's disks: give the chroot only the character devices programs open
-	mount -t tmpfs -o mode=0755,nosuid,size=64k dev "$r/dev"
-	for n in null zero full random urandom; do touch "$r/dev/$n" && mount --bind "/dev/$n" "$r/dev/$n"; done
-	set +e
+	mount --make-rprivate / &&
+		mount -t overlay -o "lowerdir=/,upperdir=$s/upper,workdir=$s/work" pvpn-fleet-staging "$r" &&
+		mount -t tmpfs -o mode=1777,nosuid,nodev tmp "$r/tmp" &&
+		mount -t tmpfs -o mode=0755,nosuid,nodev run "$r/run" &&
+		# the host's /dev has the VM's disks: give the chroot only the character devices programs open
+		mount -t tmpfs -o mode=0755,nosuid,size=64k dev "$r/dev" || return 1
+	for n in null zero full random urandom; do
+		touch "$r/dev/$n" && mount --bind "/dev/$n" "$r/dev/$n" || return 1
+	done
 }
 
 case ${1:-} in
 	__playbook) # DIR ARGS...: inside the namespace. ansible-playbook gets nothing of the caller's environment
 		# (HOME and ~/.ansible, pyenv, vitest) but the stdout callback, and keeps all its state under DIR
 		dir=$2; shift 2
-		mount_staging "$dir" || exit 125
+		mount_staging "$dir" || die "cannot mount the staging root of $dir"
 		exec env -i PATH="$PATH" LANG=C.UTF-8 HOME="$dir/home" PYTHONDONTWRITEBYTECODE=1 \
 			ANSIBLE_CONFIG="$HERE/ansible/ansible.cfg" ANSIBLE_HOME="$dir/ansible-home" ANSIBLE_LOCAL_TEMP="$dir/local-tmp" \
 			ANSIBLE_STDOUT_CALLBACK="${ANSIBLE_STDOUT_CALLBACK:-default}" \
 			ansible-playbook -i "$dir/inventory.json" "$@" ;;
 	__staging-exec) # DIR CMD...: inside the namespace
 		dir=$2; shift 2
-		mount_staging "$dir" || exit 125
+		mount_staging "$dir" || die "cannot mount the staging root of $dir"
 		exec chroot "$dir/staging/root" /usr/bin/env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 "$@" ;;
 esac
 

@@ -5,6 +5,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serialiseManifest } from '../../src/plan/manifest.js';
+import type { Manifest } from '../../src/plan/types.js';
 import { changesOf, driftOf, factOf, failedMessages } from './ansible-results.js';
 import { FLEET_HOSTS, ansibleLint, bootFleet, type Fleet, type FleetHost, type PlaybookRun } from './fleet.js';
 
@@ -12,6 +14,7 @@ const ANSIBLE_DIR = fileURLToPath(new URL('./ansible/', import.meta.url));
 const PROBE = join(ANSIBLE_DIR, 'probe.yml');
 const FILES = join(ANSIBLE_DIR, 'roles/pvpn_probe/files');
 const GREETING = '/etc/pvpn-probe/greeting';
+const MANIFEST = '/var/lib/pvpn-probe/manifest.json';
 // a playbook run over the three hosts takes 15-45 s here, depending on what else the 2 cores do
 const PLAY_MS = 240_000;
 
@@ -89,8 +92,14 @@ describe('fleet: one inventory over a staging root, a live runsvdir and a booted
     const accountFiles = /^etc\/(\.pwd\.lock|(passwd|group|shadow|gshadow)-?)$/;
     expect(tree(fleet.stagingUpper).filter((p) => !accountFiles.test(p))).toEqual([
       'etc', 'etc/pvpn-probe', 'etc/pvpn-probe/greeting', 'etc/sv', 'etc/sv/pvpn-probe', 'etc/sv/pvpn-probe/run',
-      'var', 'var/service', 'var/service/pvpn-probe',
+      'var', 'var/lib', 'var/lib/pvpn-probe', 'var/lib/pvpn-probe/manifest.json', 'var/service', 'var/service/pvpn-probe',
     ]);
+    // the manifest, byte for byte as pvpn-gen serialises its own, with the user the role created
+    for (const host of FLEET_HOSTS) {
+      const tree = host === 'systemd' ? 'systemd' : 'runit-void';
+      const manifest = { ...JSON.parse(readFileSync(join(FILES, `manifests/${tree}.json`), 'utf8')), accounts: { groups: [], users: ['pvpnprobe'] } };
+      expect((await fleet.exec(host, ['cat', MANIFEST])).stdout, host).toBe(serialiseManifest(manifest as Manifest));
+    }
     expect(await sh('staging', 'readlink /var/service/pvpn-probe')).toBe('/etc/sv/pvpn-probe');
     // runit: runsv supervises it, as the service user
     expect(await sh('runit', 'sv status /var/service/pvpn-probe')).toMatch(/^run: \/var\/service\/pvpn-probe: \(pid \d+\)/);
