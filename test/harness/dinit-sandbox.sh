@@ -1,5 +1,5 @@
 #!/bin/bash
-# dinit-sandbox.sh - a throwaway machine with the REAL dinit (0.22, from ../shared/inits/build.sh) as its PID 1.
+# dinit-sandbox.sh - a throwaway machine with the REAL dinit (0.22, from scripts/build-inits.sh) as its PID 1.
 #
 #   dinit-sandbox.sh start [--owner PID] [--bind PATH]...   prints the machine id
 #   dinit-sandbox.sh exec ID -- CMD [ARGS...]               runs CMD inside as root (clean environment)

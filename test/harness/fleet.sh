@@ -110,7 +110,7 @@ case ${1:-} in
 		{ [ $# -ge 3 ] && [ "$3" = -- ]; } || die "usage: $0 playbook DIR -- ARGS..."
 		dir=$(readlink -f "$2"); shift 3
 		[ -e "$dir/inventory.json" ] || die "no fleet in $dir"
-		command -v ansible-playbook >/dev/null || die "ansible-playbook is missing: apt-get install ansible (see .ci/run)"
+		command -v ansible-playbook >/dev/null || die "ansible-playbook is missing: apt-get install ansible (in test/support/tools.json: npm test installs it)"
 		exec unshare --mount --propagation private -- "$SELF" __playbook "$dir" "$@" ;;
 	exec)
 		{ [ $# -ge 5 ] && [ "$4" = -- ]; } || die "usage: $0 exec DIR HOST -- CMD [ARG]..."
@@ -125,7 +125,7 @@ case ${1:-} in
 	lint)
 		[ "${2:-}" = -- ] || die "usage: $0 lint -- ARGS..."
 		shift 2
-		command -v ansible-lint >/dev/null || die "ansible-lint is missing: apt-get install ansible-lint (see .ci/run)"
+		command -v ansible-lint >/dev/null || die "ansible-lint is missing: apt-get install ansible-lint (in test/support/tools.json: npm test installs it)"
 		home=$(mktemp -d) || die "no temp directory"
 		# --offline: no requirements install, no schema download (the machines reach no such site)
 		env -i PATH="$PATH" LANG=C.UTF-8 HOME="$home" PYTHONDONTWRITEBYTECODE=1 NO_COLOR=1 \

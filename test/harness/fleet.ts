@@ -12,11 +12,12 @@
  * Callers must stop() the fleet (afterAll runs when a test fails, too); if the test process dies without it, both
  * sandboxes stop by themselves (--owner). Needs root, ansible and the sandboxes' tools: throws (never skips).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnCapture } from '../support/spawn.js';
+import { requireTool } from '../support/tools.js';
+import { assertSandboxPrerequisites } from './systemd-sandbox.js';
 import { parsePlaybookJson, type HostStats, type PlaybookJson } from './ansible-results.js';
 
 const SCRIPT = fileURLToPath(new URL('./fleet.sh', import.meta.url));
@@ -55,15 +56,12 @@ export interface Fleet {
   stop(): Promise<void>;
 }
 
-/** Fails with the package to install when ansible is missing (what the fleet tests need beyond the sandboxes). */
+/** Fails with the package to install when Ansible is missing (what the fleet tests need beyond the sandboxes). */
 export function requireAnsible(): void {
-  for (const tool of ['ansible-playbook', 'ansible-lint']) {
-    try {
-      execFileSync('sh', ['-c', 'command -v "$1"', 'sh', tool]);
-    } catch {
-      throw new Error(`${tool} is missing: apt-get install -y ansible ansible-lint (Debian: ansible-core 2.14, see .ci/run)`);
-    }
-  }
+  for (const tool of ['ansible-playbook', 'ansible-lint']) requireTool(tool);
+  // Debian's ansible-core alone lacks the collections: the staging host's connection and the json callback
+  requireTool('/usr/lib/python3/dist-packages/ansible_collections/community/general/plugins/connection/chroot.py');
+  requireTool('/usr/lib/python3/dist-packages/ansible_collections/ansible/posix/plugins/callback/json.py');
 }
 
 async function runScript(args: readonly string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ExecResult> {
@@ -82,6 +80,9 @@ export function ansibleLint(args: readonly string[]): Promise<ExecResult> {
 export async function bootFleet(options: { scanDir?: string } = {}): Promise<Fleet> {
   if (process.getuid?.() !== 0) throw new Error('the fleet needs root (namespaces, overlay mounts, nsenter)');
   requireAnsible();
+  // the runit and systemd hosts are the two sandboxes, booted by fleet.sh
+  for (const tool of ['runsvdir', 'runsv', 'sv', 'chpst', 'pgrep', 'ps']) requireTool(tool);
+  assertSandboxPrerequisites();
   const scanDir = options.scanDir ?? '/var/service';
   mkdirSync(FLEET_STATE, { recursive: true });
   const wanted = join(FLEET_STATE, `fleet-${process.pid}-${Math.random().toString(16).slice(2, 8)}`);

@@ -29,11 +29,11 @@ CLEAN_ENV=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOM
 
 die() { printf '%s-sandbox: %s\n' "$KIND" "$*" >&2; exit 125; }
 
-# need_prefix FILE...: the inits that Debian 12 lacks come from ../shared/inits/build.sh
+# need_prefix FILE...: the inits that Debian 12 lacks come from scripts/build-inits.sh
 need_prefix() {
 	local f
 	for f; do
-		[ -x "$PREFIX/$f" ] || die "$PREFIX/$f is missing: build the inits with \`bash ../shared/inits/build.sh $PREFIX\` (PVPN_INITS names another prefix)"
+		[ -x "$PREFIX/$f" ] || die "$PREFIX/$f is missing: build the inits with \`bash scripts/build-inits.sh $PREFIX\` (as root, from the repository; PVPN_INITS names another prefix)"
 	done
 }
 # need_tools PACKAGE TOOL...: host tools from Debian packages

@@ -9,13 +9,14 @@
  *
  * Callers must stop() every machine (afterAll runs when a test fails too); if the test process dies without it, the
  * machine is stopped within a second (--owner). Needs root; a missing tool or build is an error that says what to
- * install, never a skip. The inits Debian lacks come from ../shared/inits/build.sh, found through PVPN_INITS
+ * install, never a skip. The inits Debian lacks come from scripts/build-inits.sh, found through PVPN_INITS
  * (default /opt/pvpn-inits); s6-svscan, s6-log... from Debian's s6 and execline packages.
  */
-import { readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { spawnCapture } from '../support/spawn.js';
+import { requireTool } from '../support/tools.js';
 import type { ExecOptions, ExecResult } from './systemd-sandbox.js';
 
 export type { ExecOptions, ExecResult };
@@ -52,9 +53,20 @@ async function runScript(script: string, args: readonly string[], opts: ExecOpti
   return { code: result.code ?? 128 + (result.signal ? osConstants.signals[result.signal] : 0), stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Boots a machine of `kind`; `binds` are host paths made visible (read-write) at the same path inside. */
-export async function bootMachine(kind: InitKind, opts: { binds?: readonly string[] } = {}): Promise<InitMachine> {
+/** What every machine runs on the host (init-machine.sh), as test/support/tools.json names it. */
+const MACHINE_TOOLS = ['unshare', 'nsenter', 'setsid', 'chroot', 'mount', 'pgrep'];
+
+/**
+ * Boots a machine of `kind`; `binds` are host paths made visible (read-write) at the same path inside; `tools` are
+ * the programs of tools.json the kind needs besides. The inits come from INITS_PREFIX: the sandbox script checks
+ * that build (and OpenRC's sysconfdir) and its message says how to rebuild.
+ */
+export async function bootMachine(kind: InitKind, opts: { binds?: readonly string[] } = {}, tools: readonly string[] = []): Promise<InitMachine> {
   if (process.getuid?.() !== 0) throw new Error(`${kind} machine: the tests must run as root (mount and PID namespaces)`);
+  for (const tool of [...MACHINE_TOOLS, ...tools]) requireTool(tool);
+  if (!existsSync(INITS_PREFIX)) {
+    throw new Error(`${kind} machine: ${INITS_PREFIX} is missing: build the inits with \`bash scripts/build-inits.sh\` (as root; PVPN_INITS names another prefix)`);
+  }
   const script = fileURLToPath(new URL(`./${kind}-sandbox.sh`, import.meta.url));
   const started = await runScript(script, ['start', '--owner', String(process.pid), ...(opts.binds ?? []).flatMap((b) => ['--bind', b])], {
     timeoutMs: 60_000,

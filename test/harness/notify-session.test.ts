@@ -2,7 +2,7 @@
 // logind session under systemd; /run/user/UID/bus under runit), whose session bus takes notifications only from
 // that user, and a recorder that keeps every call exactly as it came.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gdbusNotify, asUser, logIn, type DesktopSession, type SandboxExec } from './notify-session.js';
+import { assertNotifyPrerequisites, gdbusNotify, asUser, logIn, type DesktopSession, type SandboxExec } from './notify-session.js';
 import { bootRunit } from './runit-sandbox.js';
 import { bootSystemd } from './systemd-sandbox.js';
 import { requireTool } from '../support/tools.js';
@@ -25,6 +25,7 @@ function harnessSuite(name: string, boot: () => Promise<Box>, withLogind: boolea
 
     beforeAll(async () => {
       requireTool('notify-send'); // libnotify-bin: the tool most people try first
+      assertNotifyPrerequisites(); // before a sandbox boots: logIn checks again
       box = await boot();
       alice = await logIn(box.exec, ALICE);
       bob = await logIn(box.exec, { ...BOB, type: 'wayland' });

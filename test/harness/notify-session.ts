@@ -13,6 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { installHint, requireTool } from '../support/tools.js';
 
 export const NOTIFY_SESSION_SCRIPT = fileURLToPath(new URL('./notify-session.sh', import.meta.url));
 
@@ -85,27 +86,16 @@ export interface DesktopSession {
   logOut(): Promise<void>;
 }
 
-const TOOLS: Record<string, string> = {
-  '/usr/bin/python3': 'python3',
-  'dbus-daemon': 'dbus-daemon (or dbus)',
-  gdbus: 'libglib2.0-bin',
-  setpriv: 'util-linux',
-  useradd: 'passwd',
-};
+/** What the harness runs, as test/support/tools.json names them (the recorder and logind-session.py need Gio). */
+const TOOLS = ['/usr/bin/python3', '/usr/lib/python3/dist-packages/gi/__init__.py', 'dbus-daemon', 'gdbus', 'setpriv', 'setsid', 'useradd', 'findmnt'];
 
 /** Throws (never skips) when a tool the harness runs is missing, naming the Debian package to install. */
 export function assertNotifyPrerequisites(): void {
-  for (const [tool, pkg] of Object.entries(TOOLS)) {
-    try {
-      execFileSync('sh', ['-c', 'command -v "$1"', 'sh', tool], { stdio: 'ignore' });
-    } catch {
-      throw new Error(`notify-session: ${tool} is missing: apt-get install -y ${pkg} (see .ci/run)`);
-    }
-  }
+  for (const tool of TOOLS) requireTool(tool);
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import gi; gi.require_version("Gio", "2.0")'], { stdio: 'ignore' });
   } catch {
-    throw new Error('notify-session: python3-gi is missing: apt-get install -y python3-gi (see .ci/run)');
+    throw new Error(`notify-session: python3 cannot load Gio: ${installHint('/usr/lib/python3/dist-packages/gi/__init__.py')}`);
   }
 }
 

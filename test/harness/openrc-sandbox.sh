@@ -1,5 +1,5 @@
 #!/bin/bash
-# openrc-sandbox.sh - a throwaway machine with the REAL OpenRC 0.63 (from ../shared/inits/build.sh): openrc-init as
+# openrc-sandbox.sh - a throwaway machine with the REAL OpenRC 0.63 (from scripts/build-inits.sh): openrc-init as
 # its PID 1, which runs the sysinit, boot and default runlevels like a booting Artix OpenRC machine.
 #
 #   openrc-sandbox.sh start [--owner PID] [--bind PATH]...   prints the machine id
@@ -22,7 +22,7 @@ PID1_COMM=openrc-init
 kind_check() {
 	need_prefix sbin/openrc-init sbin/openrc sbin/openrc-run sbin/rc-service sbin/rc-update sbin/supervise-daemon bin/rc-status
 	grep -qF '[ -e /etc/rc.conf ]' "$PREFIX/libexec/rc/sh/gendepends.sh" ||
-		die "$PREFIX holds an OpenRC built without sysconfdir=/etc (its paths are relative to the working directory): rebuild it with \`bash ../shared/inits/build.sh\`"
+		die "$PREFIX holds an OpenRC built without sysconfdir=/etc (its paths are relative to the working directory): rebuild it with \`bash scripts/build-inits.sh\` (as root, from the repository; it rebuilds OpenRC only)"
 }
 
 kind_layout() {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # s6-sandbox.sh - a throwaway machine with the REAL s6-svscan (Debian's s6 2.11) as its PID 1 and s6-rc 0.5.4 (from
-# ../shared/inits/build.sh) managing its services.
+# scripts/build-inits.sh) managing its services.
 #
 #   s6-sandbox.sh start [--owner PID] [--bind PATH]...   prints the machine id
 #   s6-sandbox.sh exec ID -- CMD [ARGS...]               runs CMD inside as root (clean environment)

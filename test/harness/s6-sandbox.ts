@@ -15,8 +15,11 @@ export const S6_LAYOUT = {
   liveDir: '/run/s6-rc',
 } as const;
 
+/** Debian's s6 and execline: PID 1, the supervisors, the logger and the run scripts' tools. */
+const S6_TOOLS = ['s6-svscan', 's6-supervise', 's6-svscanctl', 's6-svc', 's6-svstat', 's6-log', 's6-setuidgid', 's6-envdir', 's6-softlimit', 'execlineb'];
+
 export function bootS6(opts: { binds?: readonly string[] } = {}): Promise<InitMachine> {
-  return bootMachine('s6', opts);
+  return bootMachine('s6', opts, S6_TOOLS);
 }
 
 /**
