@@ -10,6 +10,8 @@ import type { InitMachine } from './init-machine.js';
 import { dinitArg, dinitEnvLine } from './inits-quoting.js';
 import { MACHINE_PROBE, expectCleanStop, installProbe, readProbe, resetProbe, waitInside } from './inits-support.js';
 
+// a property test makes a round trip through the machine per case: seconds each on a loaded machine
+const PROPERTY_MS = 180_000;
 const pidOf = (status: string): number => Number(/Process ID: (\d+)/.exec(status)?.[1] ?? NaN);
 
 describe('dinit machine (dinit 0.22 as PID 1)', () => {
@@ -131,7 +133,7 @@ describe('dinit machine (dinit 0.22 as PID 1)', () => {
 
     it('carries random hostile arguments and values exactly', async () => {
       await fc.assert(fc.asyncProperty(hostileCase(1), roundTrip), { numRuns: 15 });
-    });
+    }, PROPERTY_MS);
 
     it('cannot hold a newline in an argument, and a lone $ makes the file unloadable (dinit-check does not see it)', async () => {
       // a backslash-newline inside quotes keeps the newline, but the next line must start with whitespace, which stays

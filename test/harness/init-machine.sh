@@ -111,13 +111,13 @@ machine_start() {
 		</dev/null >"$state/console.log" 2>&1 &
 	unshare_pid=$!
 	echo "$unshare_pid" >"$state/unshare.pid"
-	for _ in $(seq 1 200); do
+	for _ in $(seq 1 1000); do
 		[ -e "$state/ready" ] && break
 		alive "$unshare_pid" || break
 		sleep 0.02
 	done
 	[ -e "$state/ready" ] || { cat "$state/console.log" >&2; machine_stop "$id"; die "the machine did not come up"; }
-	for _ in $(seq 1 200); do
+	for _ in $(seq 1 1000); do
 		pid=$(pgrep -P "$unshare_pid" | head -n 1)
 		[ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$PID1_COMM" ] && break
 		pid=""

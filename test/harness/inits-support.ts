@@ -26,9 +26,14 @@ export function readProbe(machine: InitMachine): ProbeRecord {
   return parseProbeRecord(machine.readFile(PROBE_SHM_RECORD));
 }
 
-/** Polls a shell condition inside the machine (one exec, 50 ms steps); resolves with the condition's last output. */
-export async function waitInside(machine: InitMachine, condition: string, seconds = 5): Promise<string> {
-  const r = await machine.sh(`i=0; while [ $i -lt ${seconds * 20} ]; do if out=$(${condition}); then printf %s "$out"; exit 0; fi; sleep 0.05; i=$((i+1)); done; exit 1`);
+/**
+ * Polls a shell condition inside the machine (one exec, 50 ms steps); resolves with the condition's last output.
+ * The bound is generous (other sessions load the machine): it costs nothing when the condition holds early.
+ */
+export async function waitInside(machine: InitMachine, condition: string, seconds = 20): Promise<string> {
+  const r = await machine.sh(`i=0; while [ $i -lt ${seconds * 20} ]; do if out=$(${condition}); then printf %s "$out"; exit 0; fi; sleep 0.05; i=$((i+1)); done; exit 1`, {
+    timeoutMs: (seconds + 30) * 1000,
+  });
   if (r.code !== 0) throw new Error(`${machine.kind} machine: still not true after ${seconds} s: ${condition}\n${r.stderr}`);
   return r.stdout;
 }

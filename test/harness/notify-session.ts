@@ -78,7 +78,7 @@ export interface DesktopSession {
   calls(): Promise<RecordedCall[]>;
   /** the Notify calls only */
   notifications(): Promise<RecordedCall[]>;
-  /** waits until `count` Notify calls arrived (rejects after timeoutMs, default 5 s) */
+  /** waits until `count` Notify calls arrived (rejects after timeoutMs, default 20 s: the machine may be loaded) */
   waitForNotifications(count: number, timeoutMs?: number): Promise<RecordedCall[]>;
   /** from now on the recorder answers Notify this late: a stuck notification daemon (0: at once again) */
   setReplyDelay(ms: number): Promise<void>;
@@ -153,7 +153,7 @@ export async function logIn(exec: SandboxExec, options: SessionOptions): Promise
     ...info,
     calls,
     notifications,
-    async waitForNotifications(count, timeoutMs = 5000) {
+    async waitForNotifications(count, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const got = await notifications();

@@ -11,6 +11,9 @@ import { openrcIndirect, shArg } from './inits-quoting.js';
 import { MACHINE_PROBE, expectCleanStop, installProbe, readProbe, resetProbe, waitInside } from './inits-support.js';
 import { bootOpenrc } from './openrc-sandbox.js';
 
+// a property test makes a round trip through the machine per case: seconds each on a loaded machine
+const PROPERTY_MS = 180_000;
+
 /** What supervise-daemon does to the environment it passes on (see inits-facts.md). */
 function seenBySupervised(name: string, value: string): string | undefined {
   if (/^(RC_|SSD_|EINFO_)/.test(name) || name === 'SVCNAME') return undefined;
@@ -201,7 +204,7 @@ describe('OpenRC machine (openrc-init 0.63 as PID 1, supervise-daemon)', () => {
 
     it('carries random hostile arguments and values', async () => {
       await fc.assert(fc.asyncProperty(hostileCase(1), roundTrip), { numRuns: 10 });
-    });
+    }, PROPERTY_MS);
 
     it('loses whitespace when the value itself is quoted inside command_args (split, then joined by eval)', async () => {
       await script('pvpn-eval', [

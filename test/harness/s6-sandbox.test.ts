@@ -12,6 +12,8 @@ import { MACHINE_PROBE, expectCleanStop, installProbe, readProbe, resetProbe, wa
 import { bootS6, reloadS6Database } from './s6-sandbox.js';
 
 const ADMIN = '/etc/s6/adminsv';
+// a property test makes a round trip through the machine per case: seconds each on a loaded machine
+const PROPERTY_MS = 180_000;
 
 describe('s6 machine (s6-svscan 2.11 as PID 1, s6-rc 0.5.4)', () => {
   let m: InitMachine;
@@ -202,7 +204,7 @@ describe('s6 machine (s6-svscan 2.11 as PID 1, s6-rc 0.5.4)', () => {
         fc.asyncProperty(hostileCase(1), fc.constantFrom('sh' as const, 'execline' as const), roundTrip),
         { numRuns: 10 },
       );
-    });
+    }, PROPERTY_MS);
 
     it('substitutes $NAME in execline only after importas/define: then a literal ${X} must not follow', async () => {
       await define('pvpn-subst', {
