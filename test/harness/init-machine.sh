@@ -88,6 +88,11 @@ machine_inner() {
 		mkdir -p "$root$bind"
 		mount --rbind "$bind" "$root$bind"
 	done <"$state/binds"
+	# a PREFIX under /tmp or /run (PVPN_INITS) is hidden by the fresh tmpfs: show the build at the same path
+	if [ ! -e "$root$PREFIX" ]; then
+		mkdir -p "$root$PREFIX"
+		mount --rbind "$PREFIX" "$root$PREFIX"
+	fi
 	kind_layout "$root"
 	local -a pid1
 	mapfile -t pid1 < <(kind_pid1)
@@ -121,6 +126,7 @@ machine_start() {
 		pid=$(pgrep -P "$unshare_pid" | head -n 1)
 		[ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$PID1_COMM" ] && break
 		pid=""
+		alive "$unshare_pid" || break # the init could not start: its message is in the console log
 		sleep 0.02
 	done
 	[ -n "$pid" ] || { cat "$state/console.log" >&2; machine_stop "$id"; die "$PID1_COMM did not start as PID 1"; }

@@ -2,7 +2,7 @@
 // logind session under systemd; /run/user/UID/bus under runit), whose session bus takes notifications only from
 // that user, and a recorder that keeps every call exactly as it came.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNotifyPrerequisites, gdbusNotify, asUser, logIn, type DesktopSession, type SandboxExec } from './notify-session.js';
+import { NOTIFY_HARNESS_DIR, assertNotifyPrerequisites, gdbusNotify, asUser, logIn, type DesktopSession, type SandboxExec } from './notify-session.js';
 import { bootRunit } from './runit-sandbox.js';
 import { bootSystemd } from './systemd-sandbox.js';
 import { requireTool } from '../support/tools.js';
@@ -168,7 +168,7 @@ function harnessSuite(name: string, boot: () => Promise<Box>, withLogind: boolea
 
 harnessSuite(
   'desktop session harness in the runit sandbox (no logind: /run/user/UID/bus)',
-  async () => bootRunit('/etc/service'),
+  async () => bootRunit('/etc/service', [NOTIFY_HARNESS_DIR]),
   false,
 );
-harnessSuite('desktop session harness in the systemd sandbox (a real logind session)', () => bootSystemd(), true);
+harnessSuite('desktop session harness in the systemd sandbox (a real logind session)', () => bootSystemd({ binds: [NOTIFY_HARNESS_DIR] }), true);

@@ -2,7 +2,7 @@
  * TypeScript side of notify-session.sh: a person logged in on a desktop inside a sandbox (runit or systemd), with a
  * recording notification server on their session bus, for the tests of pvpn-gen's desktop notifications.
  *
- *   const sb = bootRunit('/etc/service');                       // or: await bootSystemd()
+ *   const sb = bootRunit('/etc/service', [NOTIFY_HARNESS_DIR]); // or: await bootSystemd({ binds: [NOTIFY_HARNESS_DIR] })
  *   const alice = await logIn(sb.exec, { user: 'alice', uid: 4242 });
  *   await sb.exec([...asUser(alice), 'notify-send', 'hello']);  // what the code under test would do
  *   expect(await alice.notifications()).toMatchObject([{ uid: 4242, summary: 'hello' }]);
@@ -12,10 +12,16 @@
  * logind has: /run/user/UID/bus owned by the user. The sandbox's stop() ends whatever a test left logged in.
  */
 import { execFileSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installHint, requireTool } from '../support/tools.js';
 
 export const NOTIFY_SESSION_SCRIPT = fileURLToPath(new URL('./notify-session.sh', import.meta.url));
+/**
+ * The directory of the harness scripts, which run INSIDE the sandbox: boot it with this bound at the same path
+ * (the sandboxes' /tmp and /run are fresh, so a checkout there is not visible otherwise).
+ */
+export const NOTIFY_HARNESS_DIR = dirname(NOTIFY_SESSION_SCRIPT);
 
 /** the exec of runit-sandbox.ts and systemd-sandbox.ts: argv as root inside the sandbox */
 export type SandboxExec = (
