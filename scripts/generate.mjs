@@ -15,7 +15,7 @@ const out = join(root, 'src', '_generated');
 mkdirSync(out, { recursive: true });
 // The same options the sources use at run time (for user template overrides and tests), from one place.
 const readJson = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
-const { options: AJV_OPTIONS, annotations: SCHEMA_ANNOTATIONS } = readJson('src/spec/ajv-options.json');
+const { options: AJV_OPTIONS, annotations: SCHEMA_ANNOTATIONS } = readJson('src/model/ajv-options.json');
 const HANDLEBARS_OPTIONS = readJson('src/render/handlebars-options.json');
 
 function writeIfChanged(path, content) {

@@ -2,7 +2,7 @@
  * Typed errors, each with the exit code the CLI maps it to (see README "Exit codes").
  * Everything thrown on purpose is a PvpnGenError; anything else is a bug and is shown with its stack.
  */
-import type { Problem } from './spec/problem.js';
+import type { Problem } from './model/problem.js';
 
 /**
  * Errors cross bundle boundaries (each command is its own bundle, with its own copy of these classes), so they are

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { capabilityTableMarkdown } from '../src/render/capabilities.js';
-import { hardeningTableMarkdown } from '../src/render/systemd-hardening.js';
+import { hardeningTableMarkdown } from '../src/targets/systemd/hardening.js';
 import { REPO } from './support/paths.js';
 // @ts-expect-error: a plain .mjs of the scripts, no types
 import { readmeSection } from '../scripts/readme-sections.mjs';
@@ -14,7 +14,7 @@ test('the capability matrix in the README is the one in src/render/capabilities.
   expect(section('capabilities')).toBe(capabilityTableMarkdown() + '\n');
 });
 
-test('the hardening table in the README is the one in src/render/systemd-hardening.ts', () => {
+test('the hardening table in the README is the one in src/targets/systemd/hardening.ts', () => {
   expect(section('hardening')).toBe(hardeningTableMarkdown() + '\n');
 });
 

@@ -28,5 +28,5 @@ test('every test file that needs root or a program of tools.json is in INTEGRATI
 
 test('the detection sees the real-tool tests it is meant to see', () => {
   const seen = testFiles.filter((file) => NEEDS_REAL_TOOLS.some((re) => re.test(readFileSync(`${REPO}/${file}`, 'utf8'))));
-  expect(seen).toEqual(expect.arrayContaining(['test/spec/calendar.test.ts', 'test/cli/terminal.test.ts', 'test/e2e/systemd.test.ts', 'test/render/hostile-runit.test.ts']));
+  expect(seen).toEqual(expect.arrayContaining(['test/model/calendar.test.ts', 'test/cli/terminal.test.ts', 'test/e2e/systemd.test.ts', 'test/render/hostile-runit.test.ts']));
 });

@@ -3,7 +3,7 @@
  * esbuild exactly as scripts/build.mjs bundles the CLI). dist/index.js exports compile and render only; the planner
  * (planInstall: readManifests + readStates + buildPlan) and formatPlan are internal, hence this small entry.
  */
-export { loadSpec } from '../../src/spec/load.js';
+export { loadSpec } from '../../src/model/load.js';
 export { renderSpec } from '../../src/render/render.js';
-export { planInstall, resolveSite } from '../../src/apply/session.js';
+export { planInstall, resolveSite } from '../../src/system/session.js';
 export { formatPlan } from '../../src/plan/format-diff.js';

@@ -7,7 +7,7 @@
  * in its own directory (mode, data, fsync) and renamed over its name, every link is made as a temp link and
  * renamed, and at the end each directory is fsynced once so that the renames are durable. IN_FLIGHT temps are
  * written at a time: 1 (the default) is what a hand-written installer does, one file after the other; 16 is how
- * install writes them (WRITES_IN_FLIGHT in src/apply/fs-write.ts, with a thread pool to match), the floor with the
+ * install writes them (WRITES_IN_FLIGHT in src/system/fs-write.ts, with a thread pool to match), the floor with the
  * same overlap of fsyncs. Reading and parsing TREE.json (~3 MB for 1,000 services) is inside the timing too, as
  * install reads and parses its spec.
  */

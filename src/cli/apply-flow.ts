@@ -2,11 +2,12 @@
  * The part install and uninstall share after planning: show the diff, refuse on conflicts, ask, take the lock,
  * check nothing moved meanwhile, then run the steps in a task list (stop, write, start). Interaction happens before
  * the task list starts, so the task list never overwrites a question.
+ *
+ * --dry-run runs this very flow on the dry-run System (src/system/dry-run.ts): the journal, the temps, the renames
+ * and the actions all happen in memory, and what would have been written and run is printed at the end.
  */
-import { realWritePort } from '../apply/fs-write.js';
-import { buildOps } from '../apply/transaction.js';
-import { applyPlan, cleanupState, lockSite, manifestsAt, pendingJournal, type InstallPlanContext, type Site } from '../apply/session.js';
-import { runActions } from '../control/run-actions.js';
+import { applyPlan, cleanupState, dryRunSite, lockSite, manifestsAt, pendingJournal, type InstallPlanContext, type Site } from '../system/session.js';
+import { runActions } from '../system/run-actions.js';
 import { OperationError, UsageError } from '../errors.js';
 import { describeAction } from '../plan/actions.js';
 import { summarise } from '../plan/format-diff.js';
@@ -23,21 +24,29 @@ export interface FlowOptions {
   readonly verb: 'install' | 'uninstall';
 }
 
-export async function applyFlow(site: Site, io: Io, options: FlowOptions, makePlan: () => InstallPlanContext): Promise<number> {
-  if (options.dryRun) return dryRun(site, io, options, makePlan());
+export async function applyFlow(realSite: Site, io: Io, options: FlowOptions, makePlan: (site: Site) => InstallPlanContext): Promise<number> {
+  const effects: string[] = [];
+  const site = options.dryRun ? dryRunSite(realSite, (line) => effects.push(line)) : realSite;
+  if (options.dryRun && pendingJournal(site.system, site.root)) io.stderr.write('pvpn-gen: an interrupted run left a journal; a real run would finish it first (shown below)\n');
   // Planning happens under the lock: another run's half-applied files must never look like foreign files.
-  const lock = await lockSite(site, realWritePort, {
+  const lock = await lockSite(site, {
     waitSeconds: options.lockWait ?? 30,
     onWait: (holder) => io.stderr.write(`pvpn-gen: waiting for another pvpn-gen run (${holder}) to finish...\n`),
-    onRecovered: (message) => io.stderr.write(`pvpn-gen: ${message}\n`),
+    onRecovered: (message) => io.stderr.write(`pvpn-gen: ${options.dryRun ? 'would have ' : ''}${message}\n`),
   });
+  let code: number;
   try {
-    return await planAndApply(site, io, options, makePlan());
+    code = await planAndApply(site, io, options, makePlan(site));
   } finally {
     // Nothing installed any more (last uninstall, or a first install that failed): leave no state directory behind.
-    if (manifestsAt(site).size === 0) cleanupState(site, realWritePort, lock);
+    if (manifestsAt(site).size === 0) cleanupState(site, lock);
     lock.release();
   }
+  if (options.dryRun && code === 0 && effects.length > 0) {
+    io.stdout.write(`\ndry run: these steps would run (nothing was written, nothing was started):\n`);
+    for (const line of effects) io.stdout.write(`  ${line}\n`);
+  }
+  return code;
 }
 
 /** Shows the diff; false when there is nothing to do. Conflicts stop everything here, before anything is written. */
@@ -51,17 +60,6 @@ function present(site: Site, io: Io, options: FlowOptions, context: InstallPlanC
   return true;
 }
 
-function dryRun(site: Site, io: Io, options: FlowOptions, context: InstallPlanContext): number {
-  if (pendingJournal(site.root)) io.stderr.write('pvpn-gen: an interrupted run left a journal; a real run would finish it first\n');
-  const { plan } = context;
-  if (!present(site, io, options, context)) return 0;
-  io.stdout.write(`\ndry run: these steps would run (nothing was written):\n`);
-  for (const op of buildOps({ root: site.root, plan, previous: context.previous, txid: 'dry-run' }).ops) {
-    io.stdout.write(`  ${op.op} ${'path' in op ? op.path : ''}\n`);
-  }
-  return 0;
-}
-
 function conflictError(plan: InstallPlanContext['plan'], options: FlowOptions): OperationError {
   const n = conflicts(plan).length;
   const fix = options.force ? '' : ' Use --force to take over, keeping backups.';
@@ -71,7 +69,7 @@ function conflictError(plan: InstallPlanContext['plan'], options: FlowOptions): 
 async function planAndApply(site: Site, io: Io, options: FlowOptions, context: InstallPlanContext): Promise<number> {
   const { plan } = context;
   if (!present(site, io, options, context)) return 0;
-  if (!options.yes) {
+  if (!options.yes && !options.dryRun) {
     if (!io.stdin?.isTTY) throw new UsageError(`not asking on a non-terminal: pass --yes to ${options.verb} without a prompt`);
     if (!(await confirm(io, `${options.verb === 'install' ? 'Install' : 'Remove'} these changes?`))) {
       io.stderr.write('pvpn-gen: nothing was changed\n');
@@ -88,27 +86,27 @@ async function planAndApply(site: Site, io: Io, options: FlowOptions, context: I
       {
         title: 'Stop services that are being removed',
         enabled: () => site.live && plan.before.length > 0,
-        task: () => runActions(plan.before, { tolerate: true, onWarning: (m) => warnings.push(m) }),
+        task: () => runActions(site.system, plan.before, { tolerate: true, onWarning: (m) => warnings.push(m) }),
       },
       {
         title: `Write ${s.create + s.update} and remove ${s.remove} files (atomically, journaled)`,
         task: async (_ctx, task) => {
-          const result = await applyPlan(site, context, realWritePort, summary, (phase) => (task.output = phase));
+          const result = await applyPlan(site, context, summary, (phase) => (task.output = phase));
           warnings.push(...result.warnings);
         },
       },
       {
         title: plan.after.map(describeAction).join('; ') || 'Nothing to start',
         enabled: () => start && plan.after.length > 0,
-        task: () => runActions(plan.after),
+        task: () => runActions(site.system, plan.after),
       },
     ],
-    { renderer: rendererFor(io), exitOnError: true },
+    { renderer: options.dryRun ? 'silent' : rendererFor(io), exitOnError: true },
   );
   await tasks.run();
   if (site.live && !start && plan.after.length > 0) io.stdout.write(`not started (--no-start); to start: ${plan.after.map(describeAction).join('; ')}\n`);
   if (!site.live && plan.after.length > 0) io.stdout.write(`staged under ${site.root}; on the live system these would run: ${plan.after.map(describeAction).join('; ')}\n`);
   for (const warning of warnings) io.stderr.write(`pvpn-gen: warning: ${warning}\n`);
-  io.stdout.write(`done: ${summary}\n`);
+  io.stdout.write(`${options.dryRun ? 'dry run of' : 'done:'} ${summary}\n`);
   return 0;
 }

@@ -1,8 +1,9 @@
 /**
  * The command table: every command, its arguments and options, as data. The parser (args.ts) and the help text
- * are built from it; main.ts maps a parsed command to its module. Kept free of imports so the start-up path stays
- * small (the one import is a type).
+ * are built from it; main.ts maps a parsed command to its module. Kept free of heavy imports so the start-up path
+ * stays small (the targets' names are plain data).
  */
+import { TARGET_LAYOUTS, TARGET_NAMES } from '../targets/names.js';
 import type { CommandModuleName } from './load-command.js';
 
 export interface OptionSpec {
@@ -36,9 +37,17 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { name: 'version', short: 'V', help: 'show the version' },
 ];
 
-const target: OptionSpec = { name: 'target', short: 't', value: 'target', choices: ['systemd', 'runit'], help: 'systemd or runit' };
-const planTarget: OptionSpec = { ...target, choices: ['systemd', 'runit', 'auto'], help: 'systemd, runit, or auto (detect; the default)' };
-const layout: OptionSpec = { name: 'layout', short: 'l', value: 'layout', choices: ['artix', 'void', 'debian'], help: 'runit layout: where service directories and enable links live' };
+const targets = TARGET_NAMES.join(', ');
+const layouts = Object.entries(TARGET_LAYOUTS).filter(([, names]) => names.length > 0);
+const target: OptionSpec = { name: 'target', short: 't', value: 'target', choices: TARGET_NAMES, help: `the init system: ${targets}` };
+const planTarget: OptionSpec = { ...target, choices: [...TARGET_NAMES, 'auto'], help: `${targets}, or auto (detect; the default)` };
+const layout: OptionSpec = {
+  name: 'layout',
+  short: 'l',
+  value: 'layout',
+  choices: [...new Set(layouts.flatMap(([, names]) => names))],
+  help: `where service files and enable links live (${layouts.map(([name, names]) => `${name}: ${names.join(', ')}`).join('; ')})`,
+};
 const service: OptionSpec = { name: 'service', short: 's', value: 'name', multiple: true, help: 'only these services (repeatable)' };
 const root: OptionSpec = { name: 'root', value: 'dir', help: 'work on a staging root (as DESTDIR): files, manifest and enable links under DIR, nothing started' };
 const project: OptionSpec = { name: 'project', value: 'name', help: 'only the services of this installed project' };

@@ -2,9 +2,9 @@
 import { SpecError, UsageError } from '../errors.js';
 import { renderSpec, type RenderOptions } from '../render/render.js';
 import type { Rendered } from '../render/types.js';
-import { loadSpec, type LoadedSpec } from '../spec/load.js';
-import { formatProblem, type Problem } from '../spec/problem.js';
-import type { RunitLayoutName, TargetName } from '../render/types.js';
+import { loadSpec, type LoadedSpec } from '../model/load.js';
+import { formatProblem, type Problem } from '../model/problem.js';
+import { TARGET_LAYOUTS, TARGET_NAMES, isTargetName, type TargetName } from '../targets/names.js';
 import type { GlobalOptions, Io } from './io.js';
 
 export function loadFromOptions(options: GlobalOptions, io: Io): Promise<LoadedSpec> {
@@ -18,13 +18,17 @@ export function printWarnings(warnings: readonly Problem[], spec: LoadedSpec, io
 
 export function targetOf(options: Record<string, unknown>): TargetName {
   const target = options.target;
-  if (target === 'systemd' || target === 'runit') return target;
-  throw new UsageError('choose a target with --target systemd or --target runit');
+  if (isTargetName(target)) return target;
+  throw new UsageError(`choose a target with --target ${TARGET_NAMES.join(', --target ')}`);
 }
 
-export function layoutOf(options: Record<string, unknown>, target: TargetName): RunitLayoutName | undefined {
-  const layout = options.layout as RunitLayoutName | undefined;
-  if (layout !== undefined && target !== 'runit') throw new UsageError('--layout only applies to --target runit');
+/** --layout, which only targets with layouts take, and only theirs. */
+export function layoutOf(options: Record<string, unknown>, target: TargetName): string | undefined {
+  const layout = options.layout as string | undefined;
+  if (layout === undefined) return undefined;
+  const layouts = TARGET_LAYOUTS[target];
+  if (layouts.length === 0) throw new UsageError(`--layout does not apply to --target ${target}: it has one way only`);
+  if (!layouts.includes(layout)) throw new UsageError(`--layout ${layout} is not a ${target} layout; use one of ${layouts.join(', ')}`);
   return layout;
 }
 

@@ -2,10 +2,10 @@
  * What diff and install both start from: where (--root), the spec, the target (--target, or what the manifest
  * recorded, or what runs here), the rendered files and which services are in scope.
  */
-import { manifestsAt, resolveSite, resolveTarget, type Site } from '../apply/session.js';
+import { manifestsAt, resolveSite, resolveTarget, type Site } from '../system/session.js';
 import type { Manifest } from '../plan/types.js';
 import type { Rendered } from '../render/types.js';
-import type { LoadedSpec } from '../spec/load.js';
+import type { LoadedSpec } from '../model/load.js';
 import { layoutOf, loadFromOptions, renderLoaded, servicesOf } from './common.js';
 import type { Io } from './io.js';
 import type { PlanOptions } from './commands/diff.js';

@@ -1,10 +1,10 @@
 /** The services the control commands act on: what the manifests of the live system recorded, optionally by name. */
-import { manifestsAt } from '../apply/session.js';
+import { manifestsAt, resolveSite } from '../system/session.js';
 import { OperationError } from '../errors.js';
 import type { ServiceHandle } from '../render/types.js';
 
 export function installedServices(names: readonly string[], project?: string): ServiceHandle[] {
-  const manifests = [...manifestsAt({ root: '', live: true }).values()].filter((m) => !project || m.project === project);
+  const manifests = [...manifestsAt(resolveSite(undefined, '/')).values()].filter((m) => !project || m.project === project);
   const all = manifests.flatMap((m) => m.services);
   if (all.length === 0) {
     throw new OperationError(project ? `project "${project}" is not installed here` : 'nothing is installed here (no pvpn-gen manifest under /var/lib/pvpn-gen); run `sudo pvpn-gen install` first');

@@ -3,7 +3,7 @@
  * is the one place errors become messages and exit codes.
  */
 import { isPvpnGenError, isSpecError } from '../errors.js';
-import { formatProblem } from '../spec/problem.js';
+import { formatProblem } from '../model/problem.js';
 import { VERSION } from '../version.js';
 import { parse } from './args.js';
 import { COMMAND_TABLE } from './commands-table.js';

@@ -1,5 +1,5 @@
 /** Terminal presentation: colour for diffs, the yes/no prompt, and which listr2 renderer fits the environment. */
-import type { Site } from '../apply/session.js';
+import type { Site } from '../system/session.js';
 import { formatPlan } from '../plan/format-diff.js';
 import type { Plan } from '../plan/types.js';
 import type { Io } from './io.js';

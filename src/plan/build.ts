@@ -3,7 +3,6 @@ import { planAccounts, planActions } from './actions.js';
 import { compare, directoryRegistry, removalFor, type CompareInput } from './compare.js';
 import { MANIFEST_FORMAT } from './manifest.js';
 import { siblingPath } from './state-paths.js';
-import { SYSTEMD } from '../render/targets.js';
 import type { InstalledState, Manifest, Plan } from './types.js';
 
 export interface PlanInput extends CompareInput {
@@ -37,7 +36,7 @@ export function buildPlan(input: PlanInput): PlanWithDirectories {
     recorded: input.manifest?.accounts ?? { users: [], groups: [] },
     existing: input.existingAccounts,
     createdAnywhere: input.createdAnywhere,
-    sysusersFiles: input.rendered.entries.filter((e) => e.path.startsWith(`${SYSTEMD.sysusersDir}/`)).map((e) => e.path),
+    desired: input.rendered.entries,
   });
   const newPaths = new Set(comparison.entries.map((e) => e.path));
   const manifest: Manifest = {
@@ -98,7 +97,7 @@ export function buildRemovalPlan(input: RemovalInput): PlanWithDirectories {
   const { removeDirectories, directories } = directoryRegistry(input.registry, [...entries.map((e) => e.path), ...input.ownedElsewhere.keys()], []);
   const services = manifest.services.filter((s) => !inScope(s.name));
   const actions = planActions(changes, manifest.services, services);
-  const accounts = planAccounts({ services, neededElsewhere: input.accountsElsewhere, recorded: manifest.accounts ?? { users: [], groups: [] }, existing: null, sysusersFiles: [] });
+  const accounts = planAccounts({ services, neededElsewhere: input.accountsElsewhere, recorded: manifest.accounts ?? { users: [], groups: [] }, existing: null, desired: [] });
   const remainingPaths = new Set(entries.map((e) => e.path));
   return {
     changes,

@@ -2,8 +2,9 @@
  * The manifest: what pvpn-gen installed, per project. Serialised with sorted keys and a trailing newline so that
  * the same install writes the same bytes; parsed defensively, since it is read back as root.
  */
-import { RUNIT_LAYOUTS } from '../render/targets.js';
 import type { ServiceHandle } from '../render/types.js';
+import { TARGETS } from '../targets/index.js';
+import { isTargetName } from '../targets/names.js';
 import { isPlainAbsolute, siblingPath } from './state-paths.js';
 import type { Manifest } from './types.js';
 
@@ -36,7 +37,7 @@ export function parseManifest(text: string): { ok: true; manifest: Manifest } | 
   const m = data as Partial<Manifest> | null;
   if (!m || typeof m !== 'object') return { ok: false, message: 'not an object' };
   if (m.format !== MANIFEST_FORMAT) return { ok: false, message: `format ${String(m.format)} is not ${MANIFEST_FORMAT}; was it written by a newer pvpn-gen?` };
-  if (m.target !== 'systemd' && m.target !== 'runit') return { ok: false, message: 'no valid target' };
+  if (!isTargetName(m.target)) return { ok: false, message: 'no valid target' };
   const entriesOk =
     Array.isArray(m.entries) &&
     m.entries.every(
@@ -76,20 +77,7 @@ function serviceHandleOk(s: ServiceHandle | null | undefined, layoutName: string
     const usersOk = Array.isArray(users) && users.every((u: { name?: unknown; home?: unknown }) => typeof u?.name === 'string' && ACCOUNT_NAME.test(u.name) && isPlainAbsolute(u.home === '/' ? '/x' : u.home));
     if (!usersOk || !accountsOk({ users: [], groups: accounts.groups })) return false;
   }
-  if (s.target === 'systemd') {
-    const own = new Set([`${s.name}.service`, `${s.name}.timer`, `${s.name}-failure.service`]);
-    return Array.isArray(s.units) && s.units.every((u) => own.has(u)) && s.units.includes(s.mainUnit) && s.units.includes(s.serviceUnit);
-  }
-  if (s.target !== 'runit') return false;
-  const layout = layoutName !== null && Object.hasOwn(RUNIT_LAYOUTS, layoutName) ? RUNIT_LAYOUTS[layoutName as keyof typeof RUNIT_LAYOUTS] : undefined;
-  if (!layout) return false;
-  return (
-    s.serviceDir === `${layout.serviceDir}/${s.name}` &&
-    s.enableLink === `${layout.enableDir}/${s.name}` &&
-    s.scanDir === layout.scanDir &&
-    isPlainAbsolute(s.logDir) &&
-    s.logDir.startsWith('/var/log/')
-  );
+  return isTargetName(s.target) && TARGETS[s.target].handleOk(s, layoutName);
 }
 
 /** The registry of directories pvpn-gen created: a sorted JSON list of absolute paths. */

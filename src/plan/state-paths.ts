@@ -1,5 +1,7 @@
 /** Where pvpn-gen keeps its own state under a root (the live system's root is ''). */
-import { STATE_DIR } from '../render/targets.js';
+import { STATE_DIR } from '../paths.js';
+
+export { isPlainAbsolute } from '../paths.js';
 
 export const stateDirOf = (root: string) => root + STATE_DIR;
 export const manifestsDirOf = (root: string) => `${stateDirOf(root)}/manifests`;
@@ -20,14 +22,3 @@ export function siblingPath(path: string, tag: string): string {
   return `${path.slice(0, slash)}/.${path.slice(slash + 1)}.pvpn-gen-${tag}`;
 }
 
-/**
- * An absolute path with nothing to resolve: no empty, `.` or `..` component, no trailing slash, no control
- * character. Paths read back from pvpn-gen's own records (manifests, journal) must be such, so that root + path
- * never leaves the root.
- */
-export function isPlainAbsolute(path: unknown): path is string {
-  if (typeof path !== 'string' || !path.startsWith('/') || path.length < 2) return false;
-  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-  if (/[\u0000-\u001f\u007f]/.test(path)) return false;
-  return path.slice(1).split('/').every((part) => part !== '' && part !== '.' && part !== '..');
-}

@@ -2,7 +2,10 @@
  * The plan: what is on disk and in the manifest, compared with what the spec renders, as typed changes.
  * All paths are install paths (as on the live system); a --root prefix exists only in the I/O layer.
  */
-import type { DesiredEntry, RunitLayoutName, ServiceHandle, TargetName } from '../render/types.js';
+import type { DesiredEntry, ServiceHandle, TargetName } from '../render/types.js';
+import type { Action } from '../targets/target.js';
+
+export type { Action };
 
 /** What stands at a path now, read with lstat (links are never followed). */
 export type InstalledState =
@@ -36,7 +39,7 @@ export interface Manifest {
   readonly project: string;
   readonly spec: { readonly path: string; readonly sha256: string };
   readonly target: TargetName;
-  readonly layout: RunitLayoutName | null;
+  readonly layout: string | null;
   readonly services: readonly ServiceHandle[];
   /** sorted by path */
   readonly entries: readonly ManifestEntry[];
@@ -86,19 +89,6 @@ export type Change =
       readonly entry?: DesiredEntry;
       readonly detail: string;
     };
-
-/** Commands to run around the file changes, as data; the control layer runs them on a live system. */
-export type Action =
-  | { readonly kind: 'systemctl'; readonly args: readonly string[] }
-  | { readonly kind: 'runit-wait-up'; readonly service: string; readonly serviceDir: string }
-  | { readonly kind: 'runit-wait-gone'; readonly service: string; readonly serviceDir: string }
-  | { readonly kind: 'sv'; readonly args: readonly string[]; readonly scanDir: string }
-  /** any other program, as argv (systemd-sysusers) */
-  | { readonly kind: 'command'; readonly argv: readonly string[] }
-  | { readonly kind: 'ensure-user'; readonly name: string; readonly home: string }
-  | { readonly kind: 'ensure-group'; readonly name: string }
-  | { readonly kind: 'remove-user'; readonly name: string }
-  | { readonly kind: 'remove-group'; readonly name: string };
 
 export interface Plan {
   readonly changes: readonly Change[];

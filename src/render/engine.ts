@@ -19,27 +19,14 @@ import {
   systemdValue,
   systemdWord,
 } from './escape.js';
-import { formatSize, formatSpan } from '../spec/units.js';
+import { formatSize, formatSpan } from '../model/units.js';
 
 export type RenderTemplate = (view: object) => string;
-export type TemplateName =
-  | 'systemd/service'
-  | 'systemd/timer'
-  | 'systemd/failure'
-  | 'systemd/sysusers'
-  | 'runit/run'
-  | 'runit/finish'
-  | 'runit/log-run';
+/** `TARGET/NAME`, as the file templates/TARGET/NAME.hbs (partials, `_NAME.hbs`, are not templates of their own). */
+export type TemplateName = string;
 export type TemplateSet = Readonly<Record<TemplateName, RenderTemplate>>;
-export const TEMPLATE_NAMES: readonly TemplateName[] = [
-  'systemd/service',
-  'systemd/timer',
-  'systemd/failure',
-  'systemd/sysusers',
-  'runit/run',
-  'runit/finish',
-  'runit/log-run',
-];
+/** Every built-in template, as scripts/generate.mjs found them in templates/. */
+export const TEMPLATE_NAMES: readonly TemplateName[] = Object.keys(compiledTemplates).sort();
 
 function asString(value: unknown, helper: string): string {
   if (typeof value === 'string') return value;
@@ -153,7 +140,7 @@ export function builtinTemplates(): TemplateSet {
       if (!template) throw new Error(`template ${name} is missing`);
       return [name, (view: object) => template(view, HELPERS, compiledPartials, [view])];
     }),
-  ) as Record<TemplateName, RenderTemplate>;
+  );
   return builtin;
 }
 
@@ -175,4 +162,11 @@ export function templatesWithOverrides(
     set[name] = (view) => template(view);
   }
   return set;
+}
+
+/** One template of a set; a name no template has is a bug of the target asking for it. */
+export function templateOf(set: TemplateSet, name: TemplateName): RenderTemplate {
+  const template = set[name];
+  if (!template) throw new Error(`no template ${name} (templates/${name}.hbs)`);
+  return template;
 }

@@ -3,24 +3,20 @@
  * matrix. Pure: the same model and options give the same bytes on every machine.
  */
 import { SpecError } from '../errors.js';
-import type { Problem } from '../spec/problem.js';
-import { pointerOf } from '../spec/problem.js';
-import type { ServiceModel, SpecModel } from '../spec/types.js';
+import type { Problem } from '../model/problem.js';
+import { pointerOf } from '../model/problem.js';
+import type { ServiceModel, SpecModel } from '../model/types.js';
+import { targetNamed } from '../targets/index.js';
 import { capabilityGaps } from './capabilities.js';
-import { rawDirectiveNotes } from './systemd-raw.js';
 import { builtinTemplates, type TemplateSet } from './engine.js';
 import { EscapeError } from './escape.js';
-import { renderRunitService } from './runit.js';
-import { runitPathProblems } from './runit-paths.js';
-import { rootServiceNote, secretPlacementProblems } from './trust.js';
-import { renderSystemdService } from './systemd.js';
-import { DEFAULT_RUNIT_LAYOUT, RUNIT_LAYOUTS } from './targets.js';
-import type { DesiredEntry, Rendered, RunitLayoutName, ServiceHandle, TargetName } from './types.js';
+import { secretPlacementProblems } from './trust.js';
+import type { DesiredEntry, Rendered, ServiceHandle, TargetName } from './types.js';
 
 export interface RenderOptions {
   readonly target: TargetName;
-  /** runit only; default artix */
-  readonly layout?: RunitLayoutName | undefined;
+  /** where the target puts files, for targets with layouts (runit: artix, void, debian); default: its first */
+  readonly layout?: string | undefined;
   /** only these services (default: all) */
   readonly services?: readonly string[] | undefined;
   readonly templates?: TemplateSet | undefined;
@@ -47,19 +43,16 @@ export function selectServices(model: SpecModel, names: readonly string[] | unde
 
 export function renderSpec(model: SpecModel, options: RenderOptions): Rendered {
   const templates = options.templates ?? builtinTemplates();
-  const layout = options.target === 'runit' ? RUNIT_LAYOUTS[options.layout ?? DEFAULT_RUNIT_LAYOUT] : null;
+  const target = targetNamed(options.target);
+  const layout = target.layouts.length > 0 ? (options.layout ?? target.layouts[0] ?? null) : null;
   const problems: Problem[] = [];
   const entries: DesiredEntry[] = [];
   const services: ServiceHandle[] = [];
   const selected = selectServices(model, options.services);
-  problems.push(...secretPlacementProblems(model, selected, options.target));
-  if (layout) problems.push(...runitPathProblems(model, new Set(selected.map((s) => s.name))));
+  problems.push(...secretPlacementProblems(model, selected));
+  problems.push(...target.checkSpec(model, new Set(selected.map((s) => s.name))));
   for (const service of selected) {
-    const rootNote = rootServiceNote(service, options.target);
-    if (rootNote) {
-      problems.push({ severity: options.strict ? 'error' : 'warning', file: model.specName, pointer: pointerOf(['services', service.name, 'user']), message: rootNote });
-    }
-    for (const gap of capabilityGaps(service, options.target)) {
+    for (const gap of capabilityGaps(service, target)) {
       problems.push({
         severity: options.strict ? 'error' : 'warning',
         file: model.specName,
@@ -67,19 +60,10 @@ export function renderSpec(model: SpecModel, options: RenderOptions): Rendered {
         message: `${gap.key}: ${options.target} ${gap.support === 'none' ? 'cannot express this' : 'only approximates this'}: ${gap.how}`,
       });
     }
-    if (options.target === 'systemd') {
-      for (const note of rawDirectiveNotes(service.hardening.rawSystemd)) {
-        problems.push({
-          severity: options.strict ? 'error' : 'warning',
-          file: model.specName,
-          pointer: pointerOf(['services', service.name, 'hardening', 'systemd', note.section, note.name]),
-          message: note.message,
-        });
-      }
-    }
-    let rendered: ReturnType<typeof renderSystemdService>;
+    problems.push(...target.notes(service, Boolean(options.strict), model.specName));
+    let rendered: ReturnType<typeof target.render>;
     try {
-      rendered = layout ? renderRunitService(service, model, layout, templates, problems) : renderSystemdService(service, model, templates);
+      rendered = target.render(service, model, layout, templates, problems);
     } catch (error) {
       // Validation refuses what no format can hold; this catches what only one target's format cannot.
       if (!(error instanceof EscapeError)) throw error;
@@ -95,7 +79,7 @@ export function renderSpec(model: SpecModel, options: RenderOptions): Rendered {
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     target: options.target,
-    layout: layout?.name ?? null,
+    layout,
     entries,
     services,
     warnings: problems.filter((p) => p.severity === 'warning'),

@@ -1,8 +1,8 @@
 /** What a renderer produces: the files and links a target needs, as data. Nothing is written here. */
-import type { Problem } from '../spec/problem.js';
+import type { Problem } from '../model/problem.js';
+import type { TargetName } from '../targets/names.js';
 
-export type TargetName = 'systemd' | 'runit';
-export type RunitLayoutName = 'artix' | 'void' | 'debian';
+export type { TargetName };
 
 export interface DesiredFile {
   readonly kind: 'file';
@@ -26,41 +26,28 @@ export type DesiredEntry = DesiredFile | DesiredLink;
 
 /** System accounts a service needs; created at install when missing, removed on uninstall if pvpn-gen made them. */
 export interface Accounts {
-  /** users, each with its own group of the same name */
-  /** `derived`: a name pvpn-gen made up for the service (runit without `user:`), never an existing account's */
+  /** users, each with its own group of the same name; `derived`: a name pvpn-gen made up for the service, never an existing account's */
   readonly users: readonly { readonly name: string; readonly home: string; readonly derived?: boolean }[];
   /** extra groups (a separate primary group, supplementary groups) */
   readonly groups: readonly string[];
 }
 
-/** Per service: what the control layer needs to start, stop and query it. */
-export type ServiceHandle =
-  (
-
-  | {
-      readonly target: 'systemd';
-      readonly name: string;
-      readonly periodic: boolean;
-      /** the unit enabled and started: NAME.timer for periodic jobs, NAME.service for daemons */
-      readonly mainUnit: string;
-      readonly serviceUnit: string;
-      /** every unit file of this service */
-      readonly units: readonly string[];
-    }
-  | {
-      readonly target: 'runit';
-      readonly name: string;
-      readonly periodic: boolean;
-      readonly serviceDir: string;
-      readonly enableLink: string;
-      readonly scanDir: string;
-      readonly logDir: string;
-    }
-  ) & { readonly accounts: Accounts };
+/**
+ * Per service: what the system and control layers need to start, stop and query it, recorded in the manifest. The
+ * common part is typed here; the rest are the target's own facts (its directories, its units), which only that
+ * target reads (each target types its own handle and checks a recorded one with Target.handleOk).
+ */
+export interface ServiceHandle {
+  readonly target: TargetName;
+  readonly name: string;
+  readonly periodic: boolean;
+  readonly accounts: Accounts;
+  readonly [fact: string]: unknown;
+}
 
 export interface Rendered {
   readonly target: TargetName;
-  readonly layout: RunitLayoutName | null;
+  readonly layout: string | null;
   /** sorted by path */
   readonly entries: readonly DesiredEntry[];
   readonly services: readonly ServiceHandle[];

@@ -48,7 +48,7 @@ describe('the CLI', () => {
     for (const command of ['validate', 'render', 'diff', 'install', 'uninstall', 'status', 'run-now', 'logs', 'detect']) expect(help.stdout).toContain(`\n  ${command}`);
     const render = await cli(['render', '--help']);
     expect(render.stdout).toMatch(/Usage: pvpn-gen render \[options\]/);
-    expect(render.stdout).toMatch(/-t, --target <target>\s+systemd or runit \(systemd, runit\) \[required\]/);
+    expect(render.stdout).toMatch(/-t, --target <target>\s+the init system: systemd, runit \(systemd, runit\) \[required\]/);
   });
 
   test('usage errors exit 2 with one line and no stack', async () => {

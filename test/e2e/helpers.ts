@@ -9,7 +9,8 @@
  * fails with "Cannot find module .../dist/chunks/...".
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import fse from 'fs-extra';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootSystemd, type ExecResult, type Sandbox } from '../harness/systemd-sandbox.js';
@@ -81,9 +82,9 @@ function listJs(dir: string): string[] {
 function snapshotDist(to: string): void {
   let problem = '';
   for (let attempt = 0; attempt < 20; attempt++) {
-    rmSync(to, { recursive: true, force: true });
+    fse.removeSync(to);
     try {
-      cpSync(`${REPO}/dist`, to, { recursive: true });
+      fse.copySync(`${REPO}/dist`, to);
       const files = listJs(to);
       const missing = files.flatMap(relativeImports).filter((f) => !existsSync(f));
       if (files.length > 0 && existsSync(join(to, 'cli.js')) && missing.length === 0) return;
@@ -107,7 +108,7 @@ export async function bootE2E(files: Record<string, string>, extraTools: readonl
   try {
     snapshotDist(join(host, 'dist'));
     const opt = join(host, 'opt');
-    cpSync(fileURLToPath(new URL('./probe.py', import.meta.url)), join(opt, 'probe.py'));
+    fse.copySync(fileURLToPath(new URL('./probe.py', import.meta.url)), join(opt, 'probe.py'));
     for (const [name, content] of Object.entries(files)) writeFileSync(join(opt, name), content);
     chmodSync(host, 0o755); // mkdtemp makes it 0700; the jobs run as daemon or a dynamic user
     chmodSync(opt, 0o755);

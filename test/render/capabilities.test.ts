@@ -3,8 +3,9 @@
  * --strict it is an error that fails the command; exactly the matrix in src/render/capabilities.ts, nothing more.
  */
 import { describe, expect, test } from 'vitest';
-import { CAPABILITIES, capabilityGaps } from '../../src/render/capabilities.js';
+import { CAPABILITY_KEYS, capabilityGaps, capabilityOf } from '../../src/render/capabilities.js';
 import type { TargetName } from '../../src/render/types.js';
+import { ALL_TARGETS, TARGETS } from '../../src/targets/index.js';
 import { cli } from '../support/cli.js';
 import { specText, writeSpec } from '../support/specs.js';
 
@@ -25,10 +26,10 @@ const SETTING: Readonly<Record<string, string>> = {
   wants: 'wants: [network-online.target]',
 };
 
-const gaps = CAPABILITIES.flatMap((c) =>
-  (['systemd', 'runit'] as const).flatMap((target) => {
-    const [support] = c[target];
-    return support === 'approximate' || support === 'none' ? [[c.key, target, support] as const] : [];
+const gaps = CAPABILITY_KEYS.flatMap((key) =>
+  ALL_TARGETS.flatMap((target) => {
+    const [support] = capabilityOf(target, key);
+    return support === 'approximate' || support === 'none' ? [[key, target.name as TargetName, support] as const] : [];
   }),
 );
 
@@ -48,6 +49,10 @@ function service(key: string): string {
 }
 
 describe('the capability matrix', () => {
+  test('every target says how it does every setting', () => {
+    for (const target of ALL_TARGETS) expect(Object.keys(target.capabilities).sort(), target.name).toEqual([...CAPABILITY_KEYS].sort());
+  });
+
   test('has a warning case for every gap', () => {
     expect(gaps.length).toBeGreaterThanOrEqual(10);
     for (const [key] of gaps) expect(Object.keys(SETTING)).toContain(key);
@@ -78,7 +83,7 @@ describe('the capability matrix', () => {
 
   test('with sandbox: bwrap, runit expresses network and path settings exactly', () => {
     const setKeys = new Set(['hardening.network', 'hardening.readOnlyPaths', 'hardening.writablePaths']);
-    expect(capabilityGaps({ setKeys, sandbox: 'none' }, 'runit').map((g) => g.key)).toEqual(['hardening.network', 'hardening.readOnlyPaths']);
-    expect(capabilityGaps({ setKeys, sandbox: 'bwrap' }, 'runit')).toEqual([]);
+    expect(capabilityGaps({ setKeys, sandbox: 'none' }, TARGETS.runit).map((g) => g.key)).toEqual(['hardening.network', 'hardening.readOnlyPaths']);
+    expect(capabilityGaps({ setKeys, sandbox: 'bwrap' }, TARGETS.runit)).toEqual([]);
   });
 });

@@ -3,8 +3,7 @@
  * target and runit layout, a second render is identical, and modes are 0755 for scripts and 0644 for units.
  * UPDATE_GOLDEN=1 rewrites the expected trees (review the git diff before committing them).
  */
-import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import fse from 'fs-extra';
 import { describe, expect, test } from 'vitest';
 import type { Rendered } from '../../src/render/types.js';
 import { FIXTURE_NAMES, VARIANTS, renderFixture } from '../support/fixtures.js';
@@ -21,14 +20,14 @@ function asTree(rendered: Rendered): Record<string, TreeEntry> {
 }
 
 function writeExpected(dir: string, rendered: Rendered): void {
-  rmSync(dir, { recursive: true, force: true });
+  // a tree for a person to review in git, not an install: fs-extra's tree helpers are the natural tool here
+  fse.removeSync(dir);
   for (const e of rendered.entries) {
     const path = dir + e.path;
-    mkdirSync(dirname(path), { recursive: true });
     if (e.kind === 'file') {
-      writeFileSync(path, e.content);
-      chmodSync(path, e.mode);
-    } else symlinkSync(e.target, path);
+      fse.outputFileSync(path, e.content, { mode: e.mode });
+      fse.chmodSync(path, e.mode);
+    } else fse.ensureSymlinkSync(e.target, path);
   }
 }
 

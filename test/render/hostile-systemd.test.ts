@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderSpec } from '../../src/render/render.js';
 import type { Rendered } from '../../src/render/types.js';
 import { SpecError } from '../../src/errors.js';
-import { compileSpec } from '../../src/spec/compile.js';
+import { compileSpec } from '../../src/model/compile.js';
 import { bootSystemd, type Sandbox } from '../harness/systemd-sandbox.js';
 import {
   HOSTILE_DIRS_QUOTES,

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { directivesInLibrary, findCoreLibrary } from '../../scripts/systemd-directives-lib.mjs';
-import { SYSTEMD_DIRECTIVES } from '../../src/render/systemd-directives.js';
-import { SPEC_OWNED_DIRECTIVES, type RawSection } from '../../src/render/systemd-raw.js';
+import { SYSTEMD_DIRECTIVES } from '../../src/targets/systemd/directives.js';
+import { SPEC_OWNED_DIRECTIVES, type RawSection } from '../../src/targets/systemd/raw.js';
 import { cli } from '../support/cli.js';
 import { REPO } from '../support/paths.js';
 import { writeSpec } from '../support/specs.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { compileSpec } from '../../src/spec/compile.js';
+import { compileSpec } from '../../src/model/compile.js';
 import { FIXTURES } from '../support/paths.js';
 import { requireTool } from '../support/tools.js';
 import { stageForVerify, verifyUnits } from '../support/verify.js';

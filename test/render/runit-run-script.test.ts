@@ -3,7 +3,7 @@
  * before the timer loop: never again inside the failure hook, where an `exit 111` would end the whole loop.
  */
 import { expect, test } from 'vitest';
-import { compileSpec } from '../../src/spec/compile.js';
+import { compileSpec } from '../../src/model/compile.js';
 import { renderSpec } from '../../src/render/render.js';
 import { specText } from '../support/specs.js';
 

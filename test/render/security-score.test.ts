@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { compileSpec } from '../../src/spec/compile.js';
+import { compileSpec } from '../../src/model/compile.js';
 import { renderSpec } from '../../src/render/render.js';
 import { SEED_SPEC } from '../support/paths.js';
 import { requireTool } from '../support/tools.js';

@@ -14,8 +14,8 @@ import { compileTemplatesModule } from '../../scripts/template-codegen.mjs';
 import { HELPERS, TEMPLATE_NAMES, environment, templatesWithOverrides, type TemplateName, type TemplateSet } from '../../src/render/engine.js';
 import handlebarsOptions from '../../src/render/handlebars-options.json' with { type: 'json' };
 import { renderSpec } from '../../src/render/render.js';
-import type { Rendered, RunitLayoutName, TargetName } from '../../src/render/types.js';
-import { compileSpec } from '../../src/spec/compile.js';
+import type { Rendered, TargetName } from '../../src/render/types.js';
+import { compileSpec } from '../../src/model/compile.js';
 import { FIXTURE_NAMES, VARIANTS, renderFixture } from '../support/fixtures.js';
 import { everyTokenCase, hostileCase, hostileService, hostileSpecText } from '../support/hostile.js';
 import { FIXTURES, REPO } from '../support/paths.js';
@@ -42,7 +42,7 @@ describe.each(FIXTURE_NAMES)('fixture %s', (name) => {
 test('hostile specs: compiled templates = Handlebars on both targets', () => {
   const both = (spec: string) => {
     const model = compileSpec(spec, 'hostile.json');
-    for (const [target, layout] of [['systemd', undefined], ['runit', 'void']] as Array<[TargetName, RunitLayoutName | undefined]>) {
+    for (const [target, layout] of [['systemd', undefined], ['runit', 'void']] as Array<[TargetName, string | undefined]>) {
       expect(contents(renderSpec(model, { target, layout }))).toEqual(contents(renderSpec(model, { target, layout, templates: byHandlebars })));
     }
   };

@@ -24,16 +24,17 @@ const ATTACK = readFileSync(new URL('./attack.sh', import.meta.url), 'utf8');
 const EVIL = readFileSync(new URL('./evil.c', import.meta.url), 'utf8');
 const EVIL_SO = '/usr/local/lib/pvpn-evil.so';
 
-const spec = (description = 'nested directories') => `version: 1
+const spec = (description = 'preloading') => `version: 1
 services:
   atk-nest:
-    description: ${description}
+    description: nested directories
     command: [/usr/local/bin/pvpn-attack, nest, /var/lib/atk-nest]
     user: atk
     workingDirectory: /var/lib/atk-nest
     hardening: { writablePaths: [/var/lib/atk-nest/cache] }
     restart: always
   atk-preload:
+    description: ${description}
     command: [/usr/local/bin/pvpn-attack, preload]
     user: atk
     interval: 1s
@@ -104,15 +105,15 @@ describe.each([
     );
     await sh('cat > /root/atk/pvpn-gen.yaml', spec());
     pristine = await run(snapshot);
-  }, 60_000);
+  }, 120_000);
   afterAll(() => box?.stop());
 
   test('install; every job runs as its own user and svlogd as _runit-log', async () => {
     const r = await pvpn('--spec', '/root/atk/pvpn-gen.yaml', 'install', '--target', 'runit', '--layout', layout, '--yes');
     expect(r.code, r.stderr).toBe(0);
     before = await run(snapshot);
-    await waitUntil('the jobs to have run', async () => (await sh('ls /tmp/atk-seen | wc -l')).stdout.trim() !== '0', 20_000);
-    await waitUntil('svlogd of every service', async () => (await sh('pgrep -x svlogd | wc -l')).stdout.trim() === '6', 20_000);
+    await waitUntil('the jobs to have run', async () => (await sh('ls /tmp/atk-seen | wc -l')).stdout.trim() !== '0', 40_000);
+    await waitUntil('svlogd of every service', async () => (await sh('pgrep -x svlogd | wc -l')).stdout.trim() === '6', 40_000);
     await expectCanariesIntact();
   }, 90_000);
 
@@ -123,32 +124,32 @@ describe.each([
     // the service's own directory is the user's; the nested one was made by the user, never chowned by root
     expect(await run('stat -c %U:%a /var/lib/atk-nest')).toBe('atk:700\n');
     expect(await run('stat -c %U /etc/pvpn-canary-dir')).toBe('root\n');
-  }, 30_000);
+  }, 120_000);
 
   test('preload: LD_PRELOAD from the spec and from the environment file reaches the job, never a root process', async () => {
     const uid = (await run('id -u atk')).trim();
-    await waitUntil('the job to load the library', async () => (await sh(`test -s /tmp/pvpn-preloaded-as-${uid}`)).code === 0, 10_000);
+    await waitUntil('the job to load the library', async () => (await sh(`test -s /tmp/pvpn-preloaded-as-${uid}`)).code === 0, 40_000);
     // as the user: the job, and chpst when env starts it as the job's last step (timeout, bwrap, env and chpst as
     // root come before the drop: the root canary below shows none of them loaded it)
     expect(await run(`cat /tmp/pvpn-preloaded-as-${uid}`)).toMatch(/pvpn-attack/);
     await expectCanariesIntact();
-  }, 30_000);
+  }, 120_000);
 
   test('secret: the copy is the user\'s alone, on /run, and goes when the service stops', async () => {
     const dir = '/run/pvpn-gen/credentials/atk-secret';
     expect(await run(`stat -c '%U:%G %a' ${dir} ${dir}/token`)).toBe(`root:atk-s 750\natk-s:root 400\n`);
     await run(`sv stop ${serviceDir}/atk-secret`);
-    await waitUntil('the copy to go', async () => (await sh(`test -e ${dir}`)).code !== 0, 10_000);
+    await waitUntil('the copy to go', async () => (await sh(`test -e ${dir}`)).code !== 0, 40_000);
     await run(`sv start ${serviceDir}/atk-secret`);
-    await waitUntil('the copy to come back', async () => (await sh(`test -e ${dir}/token`)).code === 0, 10_000);
-  }, 30_000);
+    await waitUntil('the copy to come back', async () => (await sh(`test -e ${dir}/token`)).code === 0, 40_000);
+  }, 120_000);
 
   test('secret: a source the job can replace, swapped for a link to /etc/shadow, is refused at the next start', async () => {
     // an admin's mistake: the secret's directory handed to the service's user; the job swaps the file for a link
     await run('chown atk-s /etc/atk-secret');
-    await waitUntil('the job to swap the source', async () => (await sh('test -L /etc/atk-secret/token')).code === 0, 10_000);
+    await waitUntil('the job to swap the source', async () => (await sh('test -L /etc/atk-secret/token')).code === 0, 40_000);
     await sh(`sv restart ${serviceDir}/atk-secret`); // fails: the service does not come up again
-    await waitUntil('the run script to refuse it', async () => (await sh('cat /var/log/atk-secret/current')).stdout.includes('refusing the credential'), 10_000);
+    await waitUntil('the run script to refuse it', async () => (await sh('cat /var/log/atk-secret/current')).stdout.includes('refusing the credential'), 40_000);
     await sleep(2_000);
     // nothing the job was ever handed is /etc/shadow
     const seen = await run('cat /tmp/atk-seen/* 2>/dev/null; ls -A /run/pvpn-gen/credentials/atk-secret 2>/dev/null; true');
@@ -161,7 +162,7 @@ describe.each([
     expect(r.stderr).toContain('/etc/atk-secret/token holds secrets but is a symbolic link');
     // the admin puts it right again
     await run('rm -f /etc/atk-secret/token && chown root /etc/atk-secret && echo the-secret > /etc/atk-secret/token && chmod 600 /etc/atk-secret/token');
-  }, 40_000);
+  }, 90_000);
 
   test('log: the log user plants links as current, config and config.new; svlogd and log/run never write through them as root', async () => {
     const logDir = '/var/log/atk-log';
@@ -176,12 +177,12 @@ describe.each([
     await expectCanariesIntact();
     // the admin clears the links; logging resumes as the log user
     await run(`rm -f ${logDir}/current ${logDir}/config ${logDir}/config.new; sv restart ${serviceDir}/atk-log/log || true`);
-    await waitUntil('logging again', async () => (await sh(`test -f ${logDir}/current && ! test -L ${logDir}/current`)).code === 0, 10_000);
+    await waitUntil('logging again', async () => (await sh(`test -f ${logDir}/current && ! test -L ${logDir}/current`)).code === 0, 40_000);
     await expectCanariesIntact();
-  }, 40_000);
+  }, 120_000);
 
   test('forge: the job\'s own "pvpn-gen: run finished" lines do not reach status, and logs shows its escapes escaped', async () => {
-    await waitUntil('two runs of atk-forge', async () => Number((await sh('grep -c "run failed" /var/lib/pvpn-gen/runs/atk-forge')).stdout.trim()) >= 2, 15_000);
+    await waitUntil('two runs of atk-forge', async () => Number((await sh('grep -c "run failed" /var/lib/pvpn-gen/runs/atk-forge')).stdout.trim()) >= 2, 40_000);
     const r = await pvpn('status', '--json', 'atk-forge');
     const [status] = JSON.parse(r.stdout) as Array<{ lastRun: { outcome: string; status: number }; runs: Array<{ outcome: string }> }>;
     expect(status?.lastRun).toMatchObject({ outcome: 'failed', status: 3 });
@@ -190,15 +191,16 @@ describe.each([
     const logs = await sh(`script -qec 'env NO_COLOR=1 ${process.execPath} ${REPO}/bin/pvpn-gen.js logs atk-forge -n 20' /dev/null`);
     expect(logs.stdout).toContain('\\x1b]0;owned\\x07\\x1b[2J');
     expect(logs.stdout).not.toContain('\u001b]0;owned');
-  }, 30_000);
+  }, 120_000);
 
   test('reinstall while the attacks go on: the canaries hold', async () => {
-    await sh('cat > /root/atk/pvpn-gen.yaml', spec('nested directories, changed'));
+    // a change that restarts one job; atk-nest keeps restarting by itself meanwhile, its racing loops running
+    await sh('cat > /root/atk/pvpn-gen.yaml', spec('preloading, changed'));
     const r = await pvpn('--spec', '/root/atk/pvpn-gen.yaml', 'install', '--target', 'runit', '--layout', layout, '--yes');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     await sleep(3_000);
     await expectCanariesIntact();
-  }, 60_000);
+  }, 120_000);
 
   test('uninstall while the attacks go on: the canaries hold, and nothing root handed the jobs is left', async () => {
     const r = await pvpn('uninstall', '--yes');
@@ -207,5 +209,5 @@ describe.each([
     await expectCanariesIntact(pristine);
     expect((await sh('find /run/pvpn-gen -mindepth 2')).stdout).toBe('');
     expect((await sh('test -e /var/lib/pvpn-gen')).code).not.toBe(0);
-  }, 60_000);
+  }, 120_000);
 });

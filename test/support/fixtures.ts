@@ -1,11 +1,11 @@
 /** The fixtures (fixtures/*.yaml) and the target variants every golden and validator test runs over. */
 import { readFileSync, readdirSync } from 'node:fs';
-import { compileSpec } from '../../src/spec/compile.js';
+import { compileSpec } from '../../src/model/compile.js';
 import { renderSpec } from '../../src/render/render.js';
-import type { Rendered, RunitLayoutName, TargetName } from '../../src/render/types.js';
+import type { Rendered, TargetName } from '../../src/render/types.js';
 import { FIXTURES } from './paths.js';
 
-export const VARIANTS: ReadonlyArray<readonly [string, TargetName, RunitLayoutName | undefined]> = [
+export const VARIANTS: ReadonlyArray<readonly [string, TargetName, string | undefined]> = [
   ['systemd', 'systemd', undefined],
   ['runit-artix', 'runit', 'artix'],
   ['runit-void', 'runit', 'void'],
@@ -17,7 +17,7 @@ export const FIXTURE_NAMES = readdirSync(FIXTURES)
   .map((f) => f.replace(/\.yaml$/, ''))
   .sort();
 
-export function renderFixture(name: string, target: TargetName, layout?: RunitLayoutName): Rendered {
+export function renderFixture(name: string, target: TargetName, layout?: string): Rendered {
   const file = `${FIXTURES}/${name}.yaml`;
   return renderSpec(compileSpec(readFileSync(file, 'utf8'), file), { target, layout });
 }

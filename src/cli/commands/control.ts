@@ -1,6 +1,7 @@
-/** `pvpn-gen start|stop|restart|run-now [NAME...]`: the same verbs on either init system (see control/drivers.ts). */
-import { controlArgv, type ControlVerb } from '../../control/drivers.js';
-import { runProcess } from '../../control/exec.js';
+/** `pvpn-gen start|stop|restart|run-now [NAME...]`: the same verbs on every init system (each target's `control`). */
+import { realSystem } from '../../system/port.js';
+import { targetNamed } from '../../targets/index.js';
+import type { ControlVerb } from '../../targets/target.js';
 import { OperationError } from '../../errors.js';
 import type { Io } from '../io.js';
 import { installedServices } from '../installed.js';
@@ -10,13 +11,14 @@ export function runVerb(verb: ControlVerb) {
     const services = installedServices(args, options.project);
     let failed = 0;
     for (const service of services) {
-      const argv = controlArgv(service, verb);
-      if (!argv) {
+      const command = targetNamed(service.target).control(service, verb);
+      if (!command) {
         if (args.length > 0) throw new OperationError(`${service.name} is a daemon, it has no runs to start now; use \`pvpn-gen restart ${service.name}\``);
         continue; // `run-now` without names: every periodic job
       }
+      const argv = command.argv;
       const [program, ...rest] = argv;
-      const result = await runProcess(program as string, rest);
+      const result = await realSystem.run(program as string, rest, command.env ? { env: { ...process.env, ...command.env } } : {});
       const output = (result.stdout + result.stderr).trim();
       if (result.exitCode === 0) {
         io.stdout.write(`${service.name}: ${verb === 'run-now' ? 'run started' : `${verb} done`}${output ? ` (${output.split('\n')[0]})` : ''}\n`);

@@ -1,11 +1,11 @@
 /** `pvpn-gen detect`: which init system runs here, and why (the rules in control/detect.ts). */
-import { decide, readFacts } from '../../control/detect.js';
-import { resolveSite } from '../../apply/session.js';
+import { decide, readFacts } from '../../system/detect.js';
+import { resolveSite } from '../../system/session.js';
 import type { Io } from '../io.js';
 
 export async function run(options: { root?: string }, io: Io): Promise<number> {
   const site = resolveSite(options.root, io.cwd);
-  const detection = decide(readFacts(site.root, site.live));
+  const detection = decide(readFacts(site.system, site.root, site.live));
   for (const reason of detection.reasons) io.stdout.write(`  ${reason}\n`);
   if (!detection.ok) {
     io.stderr.write('pvpn-gen: no supported init system found; pass --target systemd or --target runit to the commands\n');

@@ -4,7 +4,7 @@
  * drift check of a checked-in spec.
  */
 import { hasChanges } from '../../plan/types.js';
-import { pendingJournal, planInstall } from '../../apply/session.js';
+import { pendingJournal, planInstall } from '../../system/session.js';
 import { installInput } from '../install-input.js';
 import type { GlobalOptions, Io } from '../io.js';
 import { showPlan } from '../ui.js';
@@ -21,7 +21,7 @@ export interface PlanOptions extends GlobalOptions {
 
 export async function run(options: PlanOptions & Record<string, unknown>, io: Io): Promise<number> {
   const { site, spec, rendered, scope, manifests } = await installInput(options, io);
-  if (pendingJournal(site.root)) {
+  if (pendingJournal(site.system, site.root)) {
     io.stderr.write('pvpn-gen: an interrupted run left a journal; the next install or uninstall finishes it first\n');
   }
   // read-only and without the lock: the manifests installInput read are the state to compare with

@@ -1,8 +1,9 @@
 /** `pvpn-gen init`: a commented starter spec with the $schema line editors use. Never replaces a file unasked. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { atomicWriteFile } from '../../apply/atomic.js';
-import { realWritePort } from '../../apply/fs-write.js';
+import { atomicWriteFile } from '../../system/atomic.js';
+import { realWritePort } from '../../system/fs-write.js';
+import { realReader } from '../../system/reader.js';
 import { OperationError } from '../../errors.js';
 import type { GlobalOptions, Io } from '../io.js';
 import { STARTER_SPEC } from '../starter-spec.js';
@@ -13,7 +14,7 @@ export async function run(options: GlobalOptions & { force?: boolean }, io: Io):
   if (existsSync(path) && !options.force) {
     throw new OperationError(`${file} already exists; use --force to replace it`);
   }
-  atomicWriteFile(realWritePort, path, STARTER_SPEC, 0o644);
+  atomicWriteFile({ ...realWritePort, ...realReader }, path, STARTER_SPEC, 0o644);
   io.stdout.write(`wrote ${file}; edit it, then run: pvpn-gen validate && pvpn-gen diff\n`);
   return 0;
 }

@@ -2,10 +2,10 @@
  * `sudo pvpn-gen install`: validate -> render -> plan -> show the diff -> confirm -> apply atomically -> record ->
  * enable and start. With --root DIR everything lands under DIR (files, manifest, enable links) and nothing starts.
  */
-import { planInstall } from '../../apply/session.js';
+import { planInstall } from '../../system/session.js';
 import { applyFlow } from '../apply-flow.js';
 import { SpecError } from '../../errors.js';
-import { secretProblems } from '../../apply/check-secrets.js';
+import { secretProblems } from '../../system/check-secrets.js';
 import { locateProblems, printWarnings } from '../common.js';
 import { installInput } from '../install-input.js';
 import type { Io } from '../io.js';
@@ -21,10 +21,10 @@ export interface InstallOptions extends PlanOptions {
 export async function run(options: InstallOptions & Record<string, unknown>, io: Io): Promise<number> {
   const { site, spec, rendered, scope } = await installInput(options, io);
   const flow = { ...options, verb: 'install' as const, lockWait: options.lockWait === undefined ? 30 : Number(options.lockWait) };
-  const secrets = locateProblems(secretProblems(site.root, spec.model, scope), spec);
+  const secrets = locateProblems(secretProblems(site.system, site.root, spec.model, scope), spec);
   printWarnings(secrets.filter((p) => p.severity === 'warning'), spec, io);
   const unsafe = secrets.filter((p) => p.severity === 'error');
   if (unsafe.length > 0) throw new SpecError(unsafe);
   // planned under the lock, so the manifests are read again there: a run that waited must see what the other left
-  return applyFlow(site, io, flow, () => planInstall(site, spec, rendered, { scope, force: Boolean(options.force) }));
+  return applyFlow(site, io, flow, (at) => planInstall(at, spec, rendered, { scope, force: Boolean(options.force) }));
 }

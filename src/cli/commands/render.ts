@@ -27,7 +27,7 @@ export async function run(options: RenderOptions & Record<string, unknown>, io: 
     throw new OperationError(`a template in ${options.templates} failed: ${(error as Error).message}`);
   }
   if (options.out) {
-    const { writeRenderedTree } = await import('../../apply/export.js');
+    const { writeRenderedTree } = await import('../../system/export.js');
     const written = writeRenderedTree(rendered, options.out, io.cwd);
     io.stdout.write(`wrote ${written} files under ${options.out}\n`);
   } else {

@@ -2,8 +2,9 @@
  * `pvpn-gen status [NAME...] [--json]`: for each installed service, enabled, running or waiting, the last run
  * (start, duration, exit status), skipped runs and the next run; --runs shows the recent runs too.
  */
-import type { RunRecord } from '../../control/history.js';
-import { serviceStatus, type ServiceStatus } from '../../control/status.js';
+import { liveStatusPort } from '../../system/status-port.js';
+import { targetNamed } from '../../targets/index.js';
+import type { RunRecord, ServiceStatus } from '../../targets/status.js';
 import type { Io } from '../io.js';
 import { installedServices } from '../installed.js';
 
@@ -31,7 +32,7 @@ export function formatStatus(statuses: readonly ServiceStatus[], showRuns: boole
 }
 
 export async function run(options: { json?: boolean; runs?: boolean; project?: string }, io: Io, args: string[]): Promise<number> {
-  const statuses = await Promise.all(installedServices(args, options.project).map(serviceStatus));
+  const statuses = await Promise.all(installedServices(args, options.project).map((s) => targetNamed(s.target).status(s, liveStatusPort)));
   io.stdout.write(options.json ? JSON.stringify(statuses, null, 2) + '\n' : formatStatus(statuses, Boolean(options.runs)));
   return 0;
 }

@@ -3,9 +3,9 @@
  * supervise/ directories inside it); files an admin changed since are refused unless --force. Needs no spec: the
  * manifest says what was installed.
  */
-import { manifestsAt, planUninstall, resolveSite } from '../../apply/session.js';
+import { manifestsAt, planUninstall, resolveSite } from '../../system/session.js';
 import { OperationError, UsageError } from '../../errors.js';
-import { loadSpec } from '../../spec/load.js';
+import { loadSpec } from '../../model/load.js';
 import { applyFlow } from '../apply-flow.js';
 import { servicesOf } from '../common.js';
 import type { Io } from '../io.js';
@@ -29,12 +29,12 @@ export async function run(options: InstallOptions & { project?: string } & Recor
   const installed = manifest.services.map((s) => s.name);
   const unknown = (names ?? []).filter((n) => !installed.includes(n));
   if (unknown.length > 0) throw new OperationError(`not installed: ${unknown.join(', ')}; installed services of project "${project}": ${installed.join(', ')}`);
-  return applyFlow(site, io, flow, () => {
+  return applyFlow(site, io, flow, (at) => {
     // read again under the lock: another run may have changed them while this one waited
-    const now = manifestsAt(site);
+    const now = manifestsAt(at);
     const current = now.get(project);
     if (!current) throw new OperationError(`project "${project}" was uninstalled meanwhile`);
-    return planUninstall(site, current, { scope: names ? new Set(names) : null, force: Boolean(options.force) }, now);
+    return planUninstall(at, current, { scope: names ? new Set(names) : null, force: Boolean(options.force) }, now);
   });
 }
 

@@ -1,8 +1,8 @@
 /** `pvpn-gen validate`: the whole pipeline up to rendering, for every target, writing nothing. */
 import { SpecError } from '../../errors.js';
 import { renderSpec } from '../../render/render.js';
-import { TARGET_NAMES } from '../../render/targets.js';
-import type { Problem } from '../../spec/problem.js';
+import { TARGET_NAMES } from '../../targets/names.js';
+import type { Problem } from '../../model/problem.js';
 import type { TargetName } from '../../render/types.js';
 import { loadFromOptions, locateProblems, printWarnings } from '../common.js';
 import type { GlobalOptions, Io } from '../io.js';

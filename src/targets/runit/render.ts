@@ -1,0 +1,205 @@
+/**
+ * Model -> a runit service directory: run (the job, or the timer loop around it), finish (daemons: restart policy
+ * and failure hook; any service: removing what root handed the job), log/run (svlogd), and the enable link in the
+ * layout's scan directory. Pure.
+ *
+ * Trust: run, finish and log/run run as root next to a job (and an svlogd) that do not. What cannot be made safe in
+ * sh is refused here (runit-paths.ts), before anything is generated.
+ */
+import { pointerOf, type Problem } from '../../model/problem.js';
+import type { ServiceModel, SpecModel } from '../../model/types.js';
+import { toSeconds } from '../../model/units.js';
+import { accountsOf } from '../../render/accounts.js';
+import { templateOf, type TemplateSet } from '../../render/engine.js';
+import { FILE_MODE } from '../../render/file-modes.js';
+import { generatedHeader } from '../../render/header.js';
+import { writablePaths } from '../../render/service-paths.js';
+import type { DesiredEntry } from '../../render/types.js';
+import { RUNIT_LOG_USER, RUNIT_RUNTIME, runitRuntimePaths, type RunitLayout } from './facts.js';
+import type { RunitHandle } from './handle.js';
+import { ownedDirectories } from './paths.js';
+import { toSnoozeArgs } from './snooze.js';
+import { runitUserOf } from './user.js';
+
+/** The names the script always gives the job unless the spec sets them itself. */
+const DEFAULT_NAMES = ['PATH', 'USER', 'LOGNAME', 'HOME'] as const;
+
+/**
+ * chpst's options: the user (and groups), then the rlimits. `-u user:group:extra...` sets exactly those groups;
+ * `-u user` alone keeps the user's primary group (chpst(8)).
+ */
+export function chpstArgs(service: ServiceModel): string[] {
+  const args: string[] = [];
+  const userSpec = chpstUserSpec(service);
+  if (userSpec !== null) args.push('-u', userSpec);
+  const limits = service.limits;
+  if (limits.memoryBytes !== null) args.push('-m', String(limits.memoryBytes));
+  if (limits.nofile !== null) args.push('-o', String(limits.nofile));
+  if (limits.nproc !== null) args.push('-p', String(limits.nproc));
+  const nice = niceOf(service);
+  if (nice !== null && nice !== 0) args.push('-n', String(nice));
+  return args;
+}
+
+/** `chpst -u`'s argument, or null for a job that runs as root. */
+function chpstUserSpec(service: ServiceModel): string | null {
+  const user = runitUserOf(service);
+  if (user === 'root') return null;
+  const identity = service.identity.kind === 'user' ? service.identity : null;
+  const groups = identity?.supplementaryGroups ?? [];
+  const primary = identity?.group ?? null;
+  return primary === null && groups.length === 0 ? user : [user, primary ?? user, ...groups].join(':');
+}
+
+/** A CPU share has no runit equivalent; a lower priority in proportion is the closest: 10% -> nice 17. */
+export function niceOf(service: ServiceModel): number | null {
+  if (service.nice !== null) return service.nice;
+  const cpu = service.limits.cpuPercent;
+  if (cpu === null || cpu >= 100) return null;
+  return Math.round(19 * (1 - cpu / 100));
+}
+
+/** bubblewrap: read-only system, private /tmp, the service's writable paths, network as the spec says. */
+export function bwrapArgs(service: ServiceModel): string[] | null {
+  if (service.sandbox !== 'bwrap') return null;
+  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/var/tmp'];
+  for (const path of writablePaths(service)) args.push('--bind-try', path, path);
+  if (service.hardening.network === false || service.hardening.network === 'loopback') args.push('--unshare-net');
+  args.push('--unshare-ipc', '--unshare-uts', '--new-session', '--die-with-parent', '--');
+  return args;
+}
+
+/** The paths the stop (finish) and uninstall remove: copies of secrets that must not outlive the service. */
+export function handedOver(service: ServiceModel): string[] {
+  const paths = runitRuntimePaths(service.name);
+  return [...(service.credentials.length > 0 ? [paths.credentials] : []), ...(service.environmentFile ? [paths.environment] : [])];
+}
+
+function common(service: ServiceModel, model: SpecModel) {
+  return {
+    header: generatedHeader(model.specName),
+    name: service.name,
+    umask: service.hardening.profile === 'none' ? '022' : '077',
+    runsFile: runitRuntimePaths(service.name).runs,
+    runsBase: RUNIT_RUNTIME.runsBase,
+  };
+}
+
+function runView(service: ServiceModel, model: SpecModel, fail: (key: string, message: string) => void) {
+  const schedule = service.schedule;
+  let calendar: string[] | null = null;
+  if (schedule.kind === 'calendar') {
+    const snooze = schedule.calendarSpec ? toSnoozeArgs(schedule.calendarSpec) : ({ ok: false, reason: 'not a valid calendar expression' } as const);
+    if (snooze.ok) {
+      calendar = [...snooze.args];
+      if (schedule.randomizedDelayMs > 0) calendar.push('-R', String(toSeconds(schedule.randomizedDelayMs)));
+    } else {
+      fail('calendar', `runit (snooze) cannot express ${JSON.stringify(schedule.calendar)}: ${snooze.reason}`);
+    }
+  }
+  const user = runitUserOf(service);
+  const userSpec = chpstUserSpec(service);
+  const paths = runitRuntimePaths(service.name);
+  const specNames = new Set(service.environment.map(([name]) => name));
+  const defaults = Object.fromEntries(DEFAULT_NAMES.map((name) => [name, !specNames.has(name)]));
+  return {
+    ...common(service, model),
+    description: service.description,
+    periodic: schedule.kind !== 'daemon',
+    user,
+    userSpec: userSpec ?? 'root',
+    ownedDirectories: ownedDirectories(service, user),
+    secrets: service.credentials.length > 0 || service.environmentFile !== null,
+    runtimeDirs: service.credentials.length > 0 || service.environmentFile !== null,
+    // like systemd's LoadCredential=: private copies on a tmpfs, readable by the service user only
+    credentialsDir: service.credentials.length > 0 ? paths.credentials : null,
+    credentialsParent: RUNIT_RUNTIME.credentials,
+    credentials: service.credentials.map(([name, path]) => ({ name, path })),
+    environmentFile: service.environmentFile,
+    envDir: paths.environment,
+    envParent: RUNIT_RUNTIME.environment,
+    cleanup: handedOver(service).length > 0,
+    workingDirectory: service.workingDirectory,
+    defaultPath: defaults.PATH,
+    defaultUser: defaults.USER,
+    defaultLogname: defaults.LOGNAME,
+    defaultHome: defaults.HOME,
+    environment: service.environment.map(([name, value]) => ({ name, value })),
+    chpst: chpstArgs(service),
+    sandbox: bwrapArgs(service),
+    timeout: service.limits.runtimeMs === null ? null : toSeconds(service.limits.runtimeMs),
+    command: [...service.command],
+    precondition: service.precondition ? [...service.precondition] : null,
+    onFailure: service.onFailure ? [...service.onFailure] : null,
+    calendar,
+    calendarText: schedule.kind === 'calendar' ? schedule.calendar : '',
+    interval: schedule.kind === 'interval' ? toSeconds(schedule.intervalMs) : 0,
+    jitter: schedule.kind === 'daemon' ? 0 : toSeconds(schedule.randomizedDelayMs),
+    firstDelay: schedule.kind === 'interval' ? toSeconds(schedule.onBootMs ?? 0) : 0,
+  };
+}
+
+function finishView(service: ServiceModel, model: SpecModel) {
+  const schedule = service.schedule;
+  const cleanup = handedOver(service);
+  return {
+    ...common(service, model),
+    daemon: schedule.kind === 'daemon',
+    onFailure: service.onFailure !== null,
+    restart: schedule.kind === 'daemon' ? schedule.restart : 'always',
+    // runsv waits 1 s by itself before a restart
+    restartDelay: schedule.kind === 'daemon' && schedule.restartDelayMs > 1000 ? toSeconds(schedule.restartDelayMs - 1000) : null,
+    cleanup: cleanup.length > 0 ? cleanup : null,
+  };
+}
+
+function logRunView(service: ServiceModel, model: SpecModel) {
+  return {
+    ...common(service, model),
+    logDir: service.logging.dir,
+    maxSize: service.logging.maxSizeBytes,
+    keep: service.logging.keep,
+    logUser: service.logging.user ?? RUNIT_LOG_USER,
+  };
+}
+
+export function renderRunitService(
+  service: ServiceModel,
+  model: SpecModel,
+  layout: RunitLayout,
+  templates: TemplateSet,
+  problems: Problem[],
+): { entries: DesiredEntry[]; handle: RunitHandle } {
+  const dir = `${layout.serviceDir}/${service.name}`;
+  const fail = (key: string, message: string) =>
+    problems.push({ severity: 'error', file: model.specName, pointer: pointerOf(['services', service.name, key]), message });
+  const script = (path: string, content: string): DesiredEntry => ({
+    kind: 'file',
+    path,
+    mode: FILE_MODE.script,
+    content,
+    service: service.name,
+  });
+  const entries: DesiredEntry[] = [
+    script(`${dir}/run`, templateOf(templates, 'runit/run')(runView(service, model, fail))),
+    script(`${dir}/log/run`, templateOf(templates, 'runit/log-run')(logRunView(service, model))),
+  ];
+  if (service.schedule.kind === 'daemon' || handedOver(service).length > 0) {
+    entries.push(script(`${dir}/finish`, templateOf(templates, 'runit/finish')(finishView(service, model))));
+  }
+  const enableLink = `${layout.enableDir}/${service.name}`;
+  entries.push({ kind: 'symlink', path: enableLink, target: dir, service: service.name });
+  return {
+    entries,
+    handle: {
+      target: 'runit',
+      name: service.name,
+      periodic: service.schedule.kind !== 'daemon',
+      serviceDir: dir,
+      enableLink,
+      scanDir: layout.scanDir,
+      logDir: service.logging.dir,
+      accounts: accountsOf(service, runitUserOf(service), [service.logging.user ?? RUNIT_LOG_USER]),
+    },
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * Model -> systemd units: NAME.service, NAME.timer for periodic jobs, NAME-failure.service for the failure hook,
+ * and the enable link `systemctl enable` would make. Pure.
+ */
+import type { ServiceModel, SpecModel } from '../../model/types.js';
+import { accountsOf } from '../../render/accounts.js';
+import { templateOf, type TemplateSet } from '../../render/engine.js';
+import { FILE_MODE } from '../../render/file-modes.js';
+import { generatedHeader } from '../../render/header.js';
+import type { DesiredEntry } from '../../render/types.js';
+import { SYSTEMD } from './facts.js';
+import type { SystemdHandle } from './handle.js';
+import { hardeningLines } from './hardening.js';
+
+type Line = readonly [string, string];
+interface DirectiveView {
+  readonly name: string;
+  readonly value: string;
+  /** from hardening.systemd: systemd syntax kept as written (sdRaw), else escaped (sdValue) */
+  readonly raw: boolean;
+}
+
+/** Raw directives from `hardening.systemd` replace generated lines of the same name, or are added at the end. */
+export function withRawDirectives(
+  lines: readonly Line[],
+  raw: ReadonlyArray<readonly [string, readonly string[]]>,
+): DirectiveView[] {
+  const replaced = new Set(raw.map(([name]) => name));
+  return [
+    ...lines.filter(([name]) => !replaced.has(name)).map(([name, value]) => ({ name, value, raw: false })),
+    ...raw.flatMap(([name, values]) => values.map((value) => ({ name, value, raw: true }))),
+  ];
+}
+
+function identityView(service: ServiceModel) {
+  const identity = service.identity;
+  return identity.kind === 'dynamic'
+    ? { dynamicUser: true, user: null, group: null, supplementaryGroups: [] as string[] }
+    : { dynamicUser: false, user: identity.user, group: identity.group, supplementaryGroups: [...identity.supplementaryGroups] };
+}
+
+/** What both the main service and the failure hook run with: identity, environment, limits, sandbox. */
+function executionView(service: ServiceModel) {
+  const limits = service.limits;
+  return {
+    ...identityView(service),
+    workingDirectory: service.workingDirectory,
+    environment: service.environment.map(([name, value]) => ({ name, value })),
+    environmentFile: service.environmentFile,
+    credentials: service.credentials.map(([name, path]) => ({ name, path })),
+    memoryMax: limits.memoryBytes,
+    cpuQuota: limits.cpuPercent,
+    limitNofile: limits.nofile,
+    limitNproc: limits.nproc,
+    nice: service.nice,
+    hardening: withRawDirectives(hardeningLines(service), service.hardening.rawSystemd.Service),
+  };
+}
+
+function serviceView(service: ServiceModel, specName: string) {
+  const schedule = service.schedule;
+  const daemon = schedule.kind === 'daemon' ? schedule : null;
+  return {
+    header: generatedHeader(specName),
+    description: service.description,
+    wants: [...service.wants],
+    after: [...service.after],
+    onFailureUnit: service.onFailure ? `${service.name}-failure.service` : null,
+    rawUnit: withRawDirectives([], service.hardening.rawSystemd.Unit),
+    type: daemon ? 'exec' : 'oneshot',
+    precondition: service.precondition ? [...service.precondition] : null,
+    command: [...service.command],
+    restart: daemon ? daemon.restart : null,
+    // `pvpn-gen stop` (systemctl stop) ends a run with TERM: a stopped run is not a failure, as runit logs it too
+    stopIsSuccess: !daemon,
+    restartDelay: daemon ? daemon.restartDelayMs : null,
+    // oneshot jobs are bounded by their start timeout, daemons by their run time (systemd.service(5))
+    timeoutStart: !daemon && service.limits.runtimeMs !== null ? service.limits.runtimeMs : null,
+    runtimeMax: daemon && service.limits.runtimeMs !== null ? service.limits.runtimeMs : null,
+    ...executionView(service),
+    wantedBy: daemon ? SYSTEMD.daemonWantedBy : null,
+  };
+}
+
+function timerView(service: ServiceModel, specName: string) {
+  const schedule = service.schedule;
+  if (schedule.kind === 'daemon') throw new Error('a daemon has no timer');
+  return {
+    header: generatedHeader(specName),
+    description: service.description,
+    name: service.name,
+    // No onBoot: run as soon as the timer starts (OnBootSec in the past elapses at once), then every interval.
+    onBoot: schedule.kind === 'interval' ? (schedule.onBootMs ?? 0) : null,
+    interval: schedule.kind === 'interval' ? schedule.intervalMs : null,
+    calendar: schedule.kind === 'calendar' ? schedule.calendar : null,
+    persistent: schedule.kind === 'calendar' ? (schedule.persistent ? 'yes' : 'no') : null,
+    randomizedDelay: schedule.randomizedDelayMs > 0 ? schedule.randomizedDelayMs : null,
+    accuracy: schedule.accuracyMs,
+    rawTimer: withRawDirectives([], service.hardening.rawSystemd.Timer),
+    wantedBy: SYSTEMD.timerWantedBy,
+  };
+}
+
+function failureView(service: ServiceModel, specName: string) {
+  return {
+    header: generatedHeader(specName),
+    description: service.description,
+    name: service.name,
+    command: [...(service.onFailure ?? [])],
+    ...executionView(service),
+    // A transient user is named after its unit: without this the hook would get a second one (NAME-failure), with
+    // its own uid, next to the service's state directory. User= names the service's own.
+    ...(service.identity.kind === 'dynamic' ? { user: service.name } : {}),
+  };
+}
+
+export function renderSystemdService(
+  service: ServiceModel,
+  model: SpecModel,
+  templates: TemplateSet,
+): { entries: DesiredEntry[]; handle: SystemdHandle } {
+  const dir = SYSTEMD.unitDir;
+  const name = service.name;
+  const periodic = service.schedule.kind !== 'daemon';
+  const file = (unit: string, content: string): DesiredEntry => ({
+    kind: 'file',
+    path: `${dir}/${unit}`,
+    mode: FILE_MODE.unit,
+    content,
+    service: name,
+  });
+  const units = [`${name}.service`];
+  const entries: DesiredEntry[] = [file(`${name}.service`, templateOf(templates, 'systemd/service')(serviceView(service, model.specName)))];
+  if (periodic) {
+    units.push(`${name}.timer`);
+    entries.push(file(`${name}.timer`, templateOf(templates, 'systemd/timer')(timerView(service, model.specName))));
+  }
+  if (service.onFailure) {
+    units.push(`${name}-failure.service`);
+    entries.push(file(`${name}-failure.service`, templateOf(templates, 'systemd/failure')(failureView(service, model.specName))));
+  }
+  // A declared system user, created by systemd-sysusers at install (and at boot, should it ever go missing).
+  const accounts = accountsOf(service, service.identity.kind === 'user' ? service.identity.user : null);
+  if (accounts.users.length > 0 || accounts.groups.length > 0) {
+    entries.push({
+      kind: 'file',
+      path: `${SYSTEMD.sysusersDir}/pvpn-gen-${name}.conf`,
+      mode: FILE_MODE.config,
+      content: templateOf(templates, 'systemd/sysusers')({ header: generatedHeader(model.specName), name, users: accounts.users, groups: accounts.groups }),
+      service: name,
+    });
+  }
+  // The link `systemctl enable` makes from the [Install] section (systemctl(1) --root works the same way).
+  const mainUnit = periodic ? `${name}.timer` : `${name}.service`;
+  const wantedBy = periodic ? SYSTEMD.timerWantedBy : SYSTEMD.daemonWantedBy;
+  entries.push({ kind: 'symlink', path: `${dir}/${wantedBy}.wants/${mainUnit}`, target: `${dir}/${mainUnit}`, service: name });
+  return {
+    entries,
+    handle: { target: 'systemd', name, periodic, mainUnit, serviceUnit: `${name}.service`, units, accounts },
+  };
+}
