@@ -33,7 +33,7 @@ test(".ci/run runs the README's test command verbatim, and nothing else but its 
   expect(commands).toEqual([
     'set -euo pipefail',
     'cd "$(dirname "$0")/.."',
-    'if [ -f ../shared/inits/build.sh ]; then bash ../shared/inits/build.sh; fi',
+    'if [ -d ../shared/inits ]; then bash scripts/build-inits.sh; fi',
     testCommand,
   ]);
 });

@@ -9,7 +9,7 @@
  */
 export const INTEGRATION_TESTS: Readonly<Record<string, string>> = {
   'test/e2e/': 'root: pvpn-gen installs into the runit and systemd sandboxes and the jobs really run',
-  'test/harness/': 'root: boots the systemd sandbox',
+  'test/harness/': 'root: boots the systemd, runit, dinit, s6 and OpenRC machines (the last three from scripts/build-inits.sh); Ansible and D-Bus sessions in them',
   'test/security/': 'root: attacks run as service users under the real runsv and systemd',
   'test/system/crash.test.ts': 'long: an install killed at every step, hundreds of runs (a minute or more)',
   'test/system/failures.test.ts': 'root: a full tmpfs, a read-only bind mount',
