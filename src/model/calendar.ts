@@ -6,7 +6,7 @@
  * systemd's src/shared/calendarspec.c (calendar_spec_from_string, calendar_spec_normalize, calendar_spec_valid,
  * calendar_spec_to_string), because the accepted language is defined by that code, not by the man page: several
  * comments below point at places where the two differ. The parsed form is what the targets translate (runit:
- * src/targets/runit/snooze.ts).
+ * src/targets/snooze.ts).
  *
  * Pure: no I/O, no clock, no environment (the local timezone is never consulted).
  */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCalendar, parseCalendar } from '../../src/model/calendar.js';
-import { toSnoozeArgs } from '../../src/targets/runit/snooze.js';
+import { toSnoozeArgs } from '../../src/targets/snooze.js';
 import { installHint } from '../support/tools.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,7 @@
 /**
  * runit's facts (../shared/recipes/runit-and-systemd-facts.md): where each distribution keeps service directories
- * and enables them, who runs svlogd, and what the generated scripts keep as root.
+ * and enables them, and who runs svlogd (what the generated scripts keep as root: ../sh-runtime.ts).
  */
-import { STATE_DIR } from '../../paths.js';
-
 export interface RunitLayout {
   readonly name: string;
   /** where service directories live */
@@ -35,24 +33,3 @@ export function runitLayout(name: string | null): RunitLayout {
  * as root, since it writes in a directory a root-run svlogd would be redirected from by whoever could plant a link.
  */
 export const RUNIT_LOG_USER = '_runit-log';
-
-/**
- * What runit's scripts keep as root, per service: copies of credentials and the environment file's variables on
- * /run (a tmpfs: gone at reboot, removed when the service stops), and the record of runs `status` reads.
- */
-export const RUNIT_RUNTIME = {
-  credentials: '/run/pvpn-gen/credentials',
-  environment: '/run/pvpn-gen/environment',
-  runs: `${STATE_DIR}/runs`,
-  /** the directory above pvpn-gen's state directory, which must be root's alone before runs/ is made in it */
-  runsBase: '/var/lib',
-} as const;
-
-/** Where root keeps what it hands one service's job, and the record of its runs. */
-export function runitRuntimePaths(name: string): { credentials: string; environment: string; runs: string } {
-  return {
-    credentials: `${RUNIT_RUNTIME.credentials}/${name}`,
-    environment: `${RUNIT_RUNTIME.environment}/${name}`,
-    runs: `${RUNIT_RUNTIME.runs}/${name}`,
-  };
-}

@@ -7,9 +7,10 @@ import type { Target } from '../target.js';
 import { runitActions, runitCreateAccounts } from './actions.js';
 import { RUNIT_CAPABILITIES, RUNIT_SANDBOXED_CAPABILITIES } from './capabilities.js';
 import { detectRunit, RUNIT_DETECT_PATHS } from './detect.js';
-import { runitLayout, runitRuntimePaths } from './facts.js';
+import { shPathProblems } from '../sh-paths.js';
+import { runtimePaths } from '../sh-runtime.js';
+import { RUNIT_LOG_USER, runitLayout } from './facts.js';
 import { asRunit, runitHandleOk } from './handle.js';
-import { runitPathProblems } from './paths.js';
 import { renderRunitService } from './render.js';
 import { runitStatus } from './status.js';
 
@@ -21,7 +22,7 @@ export const runit: Target = {
   layouts: ['artix', 'void', 'debian'],
   capabilities: RUNIT_CAPABILITIES,
   sandboxedCapabilities: RUNIT_SANDBOXED_CAPABILITIES,
-  checkSpec: runitPathProblems,
+  checkSpec: (model, selected) => shPathProblems(model, selected, { target: 'runit', logger: 'svlogd', logUser: RUNIT_LOG_USER }),
   notes(service, strict, specName) {
     if (service.identity.kind !== 'user' || service.identity.user !== 'root') return [];
     const message =
@@ -40,7 +41,7 @@ export const runit: Target = {
     const s = asRunit(handle);
     // runsv's own state, and what the scripts kept as root: the copies of its secrets (finish removes them when it
     // stops; a service that was killed leaves them) and its record of runs
-    const kept = runitRuntimePaths(s.name);
+    const kept = runtimePaths(s.name);
     return [`${s.serviceDir}/log/supervise`, `${s.serviceDir}/supervise`, kept.credentials, kept.environment, kept.runs];
   },
   control(handle, verb) {

@@ -4,7 +4,7 @@
  * layout's scan directory. Pure.
  *
  * Trust: run, finish and log/run run as root next to a job (and an svlogd) that do not. What cannot be made safe in
- * sh is refused here (runit-paths.ts), before anything is generated.
+ * sh is refused here (../sh-paths.ts), before anything is generated.
  */
 import { pointerOf, type Problem } from '../../model/problem.js';
 import type { ServiceModel, SpecModel } from '../../model/types.js';
@@ -13,13 +13,13 @@ import { accountsOf } from '../../render/accounts.js';
 import { templateOf, type TemplateSet } from '../../render/engine.js';
 import { FILE_MODE } from '../../render/file-modes.js';
 import { generatedHeader } from '../../render/header.js';
-import { writablePaths } from '../../render/service-paths.js';
 import type { DesiredEntry } from '../../render/types.js';
-import { RUNIT_LOG_USER, RUNIT_RUNTIME, runitRuntimePaths, type RunitLayout } from './facts.js';
+import { ownedDirectories } from '../sh-paths.js';
+import { bwrapArgs, handedOver, niceOf, runtimePaths, SH_RUNTIME } from '../sh-runtime.js';
+import { serviceUserOf } from '../sh-user.js';
+import { toSnoozeArgs } from '../snooze.js';
+import { RUNIT_LOG_USER, type RunitLayout } from './facts.js';
 import type { RunitHandle } from './handle.js';
-import { ownedDirectories } from './paths.js';
-import { toSnoozeArgs } from './snooze.js';
-import { runitUserOf } from './user.js';
 
 /** The names the script always gives the job unless the spec sets them itself. */
 const DEFAULT_NAMES = ['PATH', 'USER', 'LOGNAME', 'HOME'] as const;
@@ -43,7 +43,7 @@ export function chpstArgs(service: ServiceModel): string[] {
 
 /** `chpst -u`'s argument, or null for a job that runs as root. */
 function chpstUserSpec(service: ServiceModel): string | null {
-  const user = runitUserOf(service);
+  const user = serviceUserOf(service);
   if (user === 'root') return null;
   const identity = service.identity.kind === 'user' ? service.identity : null;
   const groups = identity?.supplementaryGroups ?? [];
@@ -51,37 +51,13 @@ function chpstUserSpec(service: ServiceModel): string | null {
   return primary === null && groups.length === 0 ? user : [user, primary ?? user, ...groups].join(':');
 }
 
-/** A CPU share has no runit equivalent; a lower priority in proportion is the closest: 10% -> nice 17. */
-export function niceOf(service: ServiceModel): number | null {
-  if (service.nice !== null) return service.nice;
-  const cpu = service.limits.cpuPercent;
-  if (cpu === null || cpu >= 100) return null;
-  return Math.round(19 * (1 - cpu / 100));
-}
-
-/** bubblewrap: read-only system, private /tmp, the service's writable paths, network as the spec says. */
-export function bwrapArgs(service: ServiceModel): string[] | null {
-  if (service.sandbox !== 'bwrap') return null;
-  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/var/tmp'];
-  for (const path of writablePaths(service)) args.push('--bind-try', path, path);
-  if (service.hardening.network === false || service.hardening.network === 'loopback') args.push('--unshare-net');
-  args.push('--unshare-ipc', '--unshare-uts', '--new-session', '--die-with-parent', '--');
-  return args;
-}
-
-/** The paths the stop (finish) and uninstall remove: copies of secrets that must not outlive the service. */
-export function handedOver(service: ServiceModel): string[] {
-  const paths = runitRuntimePaths(service.name);
-  return [...(service.credentials.length > 0 ? [paths.credentials] : []), ...(service.environmentFile ? [paths.environment] : [])];
-}
-
 function common(service: ServiceModel, model: SpecModel) {
   return {
     header: generatedHeader(model.specName),
     name: service.name,
     umask: service.hardening.profile === 'none' ? '022' : '077',
-    runsFile: runitRuntimePaths(service.name).runs,
-    runsBase: RUNIT_RUNTIME.runsBase,
+    runsFile: runtimePaths(service.name).runs,
+    runsBase: SH_RUNTIME.runsBase,
   };
 }
 
@@ -97,9 +73,9 @@ function runView(service: ServiceModel, model: SpecModel, fail: (key: string, me
       fail('calendar', `runit (snooze) cannot express ${JSON.stringify(schedule.calendar)}: ${snooze.reason}`);
     }
   }
-  const user = runitUserOf(service);
+  const user = serviceUserOf(service);
   const userSpec = chpstUserSpec(service);
-  const paths = runitRuntimePaths(service.name);
+  const paths = runtimePaths(service.name);
   const specNames = new Set(service.environment.map(([name]) => name));
   const defaults = Object.fromEntries(DEFAULT_NAMES.map((name) => [name, !specNames.has(name)]));
   return {
@@ -113,11 +89,11 @@ function runView(service: ServiceModel, model: SpecModel, fail: (key: string, me
     runtimeDirs: service.credentials.length > 0 || service.environmentFile !== null,
     // like systemd's LoadCredential=: private copies on a tmpfs, readable by the service user only
     credentialsDir: service.credentials.length > 0 ? paths.credentials : null,
-    credentialsParent: RUNIT_RUNTIME.credentials,
+    credentialsParent: SH_RUNTIME.credentials,
     credentials: service.credentials.map(([name, path]) => ({ name, path })),
     environmentFile: service.environmentFile,
     envDir: paths.environment,
-    envParent: RUNIT_RUNTIME.environment,
+    envParent: SH_RUNTIME.environment,
     cleanup: handedOver(service).length > 0,
     workingDirectory: service.workingDirectory,
     defaultPath: defaults.PATH,
@@ -199,7 +175,7 @@ export function renderRunitService(
       enableLink,
       scanDir: layout.scanDir,
       logDir: service.logging.dir,
-      accounts: accountsOf(service, runitUserOf(service), [service.logging.user ?? RUNIT_LOG_USER]),
+      accounts: accountsOf(service, serviceUserOf(service), [service.logging.user ?? RUNIT_LOG_USER]),
     },
   };
 }

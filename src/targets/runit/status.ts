@@ -1,13 +1,14 @@
-/** `status` of a runit service: `sv status` and the record of runs only root writes (records.ts). */
+/** `status` of a runit service: `sv status` and the record of runs only root writes (../sh-records.ts). */
 import { summarise, type ServiceStatus } from '../status.js';
 import type { StatusPort } from '../target.js';
-import { runitRuntimePaths } from './facts.js';
+import { parseRunRecords } from '../sh-records.js';
+import { runtimePaths } from '../sh-runtime.js';
 import type { RunitHandle } from './handle.js';
-import { parseRunRecords, parseSvStatus } from './records.js';
+import { parseSvStatus } from './records.js';
 
 export async function runitStatus(service: RunitHandle, port: StatusPort): Promise<ServiceStatus> {
   const sv = port.exists(`${service.serviceDir}/supervise/ok`) ? parseSvStatus((await port.run('sv', ['status', service.serviceDir])).stdout) : { state: 'unknown' as const };
-  const history = parseRunRecords(port.read(runitRuntimePaths(service.name).runs) ?? '');
+  const history = parseRunRecords(port.read(runtimePaths(service.name).runs) ?? '');
   const open = history.runs.at(-1)?.outcome === 'running';
   let state: string;
   if (sv.state === 'run') state = service.periodic && !open ? 'waiting' : 'running';

@@ -1,8 +1,8 @@
 /**
- * runit runs calendar jobs with snooze(1): a systemd calendar expression (parsed once, in src/model/calendar.ts)
- * as snooze's arguments, where snooze can express it. Pure.
+ * The targets without timers (runit, s6) run calendar jobs with snooze(1): a systemd calendar expression (parsed
+ * once, in src/model/calendar.ts) as snooze's arguments, where snooze can express it. Pure.
  */
-import { USEC_PER_SEC, WEEKDAY_NAMES, formatCalendar, formatField, q, type CalendarFieldMatch, type CalendarSpec, type CalendarValueRange } from '../../model/calendar.js';
+import { USEC_PER_SEC, WEEKDAY_NAMES, formatCalendar, formatField, q, type CalendarFieldMatch, type CalendarSpec, type CalendarValueRange } from '../model/calendar.js';
 
 export type SnoozeArgsResult = { ok: true; args: string[] } | { ok: false; reason: string };
 
