@@ -8,7 +8,7 @@
  * instead, and refuses a key given twice (a service defined twice is a mistake, as in YAML). The same scanner
  * builds the offsets tree when a message needs a position.
  */
-import { SyntaxProblem, type ParsedText, type TreeNode } from './source-tree.js';
+import { LEAF, SyntaxProblem, type ParsedText, type TreeNode } from './source-tree.js';
 
 const MAX_DEPTH = 64;
 
@@ -40,7 +40,6 @@ const enum Char {
 }
 
 const ESCAPES = new Set('"\\/bfnrtu');
-const LEAF: TreeNode[] = []; // scalars have no children; one shared empty list
 const UNBUILT: TreeNode = { start: -1, kind: 'scalar', children: LEAF }; // what a check-only pass returns
 
 /**

@@ -13,6 +13,9 @@ export interface TreeNode {
   readonly children: TreeNode[];
 }
 
+/** The children of every scalar and alias: one shared, frozen empty list (a tree has a node per scalar). */
+export const LEAF = Object.freeze([]) as unknown as TreeNode[];
+
 /** A reader's result: the data at once, the offsets tree on demand (by reading the text again). */
 export interface ParsedText {
   readonly data: unknown;

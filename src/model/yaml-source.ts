@@ -20,7 +20,7 @@ import {
   getScalarValue,
   parseEvents,
 } from 'js-yaml';
-import { SyntaxProblem, type ParsedText, type TreeNode } from './source-tree.js';
+import { LEAF, SyntaxProblem, type ParsedText, type TreeNode } from './source-tree.js';
 
 const MAX_ALIASES = 100; // a "billion laughs" document stops here instead of exhausting memory
 const MAX_DEPTH = 64;
@@ -88,11 +88,13 @@ function buildTree(events: readonly Event[], source: string): TreeNode {
         // a quoted scalar's value starts after its quote; the reader looks for the quote
         const quoted = event.style === SCALAR_STYLE_SINGLE_QUOTED || event.style === SCALAR_STYLE_DOUBLE_QUOTED;
         const start = event.valueStart >= 0 && quoted ? event.valueStart - 1 : event.valueStart;
-        parent.children.push({ start, kind: 'scalar', text: getScalarValue(source, event), children: [] });
+        // only keys are compared with a pointer: a value's text is not needed
+        const isKey = parent.kind === 'mapping' && parent.children.length % 2 === 0;
+        parent.children.push(isKey ? { start, kind: 'scalar', text: getScalarValue(source, event), children: LEAF } : { start, kind: 'scalar', children: LEAF });
         break;
       }
       case EVENT_ALIAS:
-        parent.children.push({ start: Math.max(0, event.anchorStart - 1), kind: 'alias', children: [] });
+        parent.children.push({ start: Math.max(0, event.anchorStart - 1), kind: 'alias', children: LEAF });
         break;
       case EVENT_POP:
         if (stack.length > 1) stack.pop();
