@@ -8,6 +8,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { OperationError, SpecError, isSpecError } from '../errors.js';
 import { compileSpec, compileSpecSource } from './compile.js';
 import type { SourcePosition } from './problem.js';
+import { formatOf } from './source.js';
 import type { SpecModel } from './types.js';
 
 const MODULE_NAME = 'pvpn-gen';
@@ -71,8 +72,9 @@ export async function loadSpec(options: LoadOptions = {}): Promise<LoadedSpec> {
     );
   }
   const isPackageJson = path.endsWith('/package.json');
-  const { model, source } = compileSpecSource(text, displayPath, isPackageJson ? { basePath: [MODULE_NAME] } : {});
-  return { model, path, displayPath, text, locate: (pointer) => source.locate(pointer, 'key') };
+  const { model, source } = compileSpecSource(text, displayPath, { format: formatOf(path), ...(isPackageJson ? { basePath: [MODULE_NAME] } : {}) });
+  const locate = source.locate; // kept for the whole run: the source's closure holds the text, not the data
+  return { model, path, displayPath, text, locate: (pointer) => locate(pointer, 'key') };
 }
 
 async function findSpec(cwd: string, allowCode: boolean): Promise<string> {
@@ -110,7 +112,7 @@ async function loadCodeSpec(path: string, displayPath: string): Promise<LoadedSp
   const module = (await import(path)) as { default?: unknown };
   const text = JSON.stringify(module.default ?? module);
   try {
-    return { model: compileSpec(text, displayPath), path, displayPath, text, locate: () => undefined };
+    return { model: compileSpec(text, displayPath, { format: 'json' }), path, displayPath, text, locate: () => undefined };
   } catch (error) {
     if (isSpecError(error)) throw new SpecError(error.problems.map((p) => ({ ...p, position: undefined })));
     throw error;
