@@ -1,9 +1,10 @@
 /** `pvpn-gen detect`: which init system runs here, and why (the rules in control/detect.ts). */
 import { decide, readFacts } from '../../system/detect.js';
 import { resolveSite } from '../../system/session.js';
-import type { Io } from '../io.js';
+import { detect } from '../commands-table.js';
+import { commandModule } from '../define.js';
 
-export async function run(options: { root?: string }, io: Io): Promise<number> {
+export default commandModule(detect, async (options, io) => {
   const site = resolveSite(options.root, io.cwd);
   const detection = decide(readFacts(site.root, site.live));
   for (const reason of detection.reasons) io.stdout.write(`  ${reason}\n`);
@@ -13,4 +14,4 @@ export async function run(options: { root?: string }, io: Io): Promise<number> {
   }
   io.stdout.write(`${detection.target}${detection.layout ? ` (${detection.layout} layout)` : ''}\n`);
   return 0;
-}
+});

@@ -4,10 +4,11 @@ import { resolve } from 'node:path';
 import { atomicWriteFile } from '../../system/atomic.js';
 import { realWritePort } from '../../system/fs-write.js';
 import { OperationError } from '../../errors.js';
-import type { GlobalOptions, Io } from '../io.js';
+import { init } from '../commands-table.js';
+import { commandModule } from '../define.js';
 import { STARTER_SPEC } from '../starter-spec.js';
 
-export async function run(options: GlobalOptions & { force?: boolean }, io: Io): Promise<number> {
+export default commandModule(init, async (options, io) => {
   const file = options.spec ?? 'pvpn-gen.yaml';
   const path = resolve(io.cwd, file);
   if (existsSync(path) && !options.force) {
@@ -16,4 +17,4 @@ export async function run(options: GlobalOptions & { force?: boolean }, io: Io):
   atomicWriteFile(realWritePort, path, STARTER_SPEC, 0o644);
   io.stdout.write(`wrote ${file}; edit it, then run: pvpn-gen validate && pvpn-gen diff\n`);
   return 0;
-}
+});

@@ -4,17 +4,13 @@
  */
 import type { Rendered } from '../../render/types.js';
 import { isPvpnGenError, OperationError } from '../../errors.js';
-import { layoutOf, loadFromOptions, renderLoaded, servicesOf, targetOf } from '../common.js';
-import type { GlobalOptions, Io } from '../io.js';
+import { layoutOf, loadFromOptions, renderLoaded, servicesOf } from '../common.js';
+import { render } from '../commands-table.js';
+import { commandModule } from '../define.js';
 import { loadTemplateOverrides } from '../templates.js';
 
-interface RenderOptions extends GlobalOptions {
-  readonly out?: string;
-  readonly templates?: string;
-}
-
-export async function run(options: RenderOptions & Record<string, unknown>, io: Io): Promise<number> {
-  const target = targetOf(options);
+export default commandModule(render, async (options, io) => {
+  const { target } = options;
   const layout = layoutOf(options, target);
   const spec = await loadFromOptions(options, io);
   const templates = options.templates ? await loadTemplateOverrides(options.templates, io.cwd) : undefined;
@@ -34,7 +30,7 @@ export async function run(options: RenderOptions & Record<string, unknown>, io: 
     io.stdout.write(printRendered(rendered));
   }
   return 0;
-}
+});
 
 /** `==> /etc/systemd/system/x.service <==` then the content, as tail(1) shows several files. */
 export function printRendered(rendered: Rendered): string {

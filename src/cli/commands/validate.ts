@@ -3,11 +3,11 @@ import { SpecError } from '../../errors.js';
 import { renderSpec } from '../../render/render.js';
 import { TARGET_NAMES } from '../../targets/names.js';
 import type { Problem } from '../../model/problem.js';
-import type { TargetName } from '../../render/types.js';
 import { loadFromOptions, locateProblems, printWarnings } from '../common.js';
-import type { GlobalOptions, Io } from '../io.js';
+import { validate } from '../commands-table.js';
+import { commandModule } from '../define.js';
 
-export async function run(options: GlobalOptions & { target?: TargetName }, io: Io): Promise<number> {
+export default commandModule(validate, async (options, io) => {
   const spec = await loadFromOptions(options, io);
   const targets = options.target ? [options.target] : TARGET_NAMES;
   const warnings: Problem[] = [];
@@ -26,4 +26,4 @@ export async function run(options: GlobalOptions & { target?: TargetName }, io: 
   const names = spec.model.services.map((s) => s.name);
   io.stdout.write(`${spec.displayPath}: valid, ${names.length} service${names.length === 1 ? '' : 's'}: ${names.join(', ')}\n`);
   return 0;
-}
+});
