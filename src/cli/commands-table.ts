@@ -35,10 +35,11 @@ const applying = {
   force: defineOption({ type: 'flag', short: 'f', help: 'take over foreign or changed files, keeping backups' }),
   lockWait: defineOption({ type: 'number', value: 'seconds', min: 0, default: 30, help: 'how long to wait for another pvpn-gen run' }),
 } as const;
+const json = defineOption({ type: 'flag', help: 'print one JSON document (schemaVersion 1, shapes in the README) on stdout; messages stay on stderr' });
 const names = [{ name: 'name', optional: true, variadic: true, complete: 'service' }] as const;
 const control = (name: string, help: string) => defineCommand({ name, args: names, help, options: { project } });
 
-export const validate = defineCommand({ name: 'validate', help: 'check the spec; exit 1 with every problem if it is invalid', options: { target } });
+export const validate = defineCommand({ name: 'validate', help: 'check the spec; exit 1 with every problem if it is invalid', options: { target, json } });
 
 export const render = defineCommand({
   name: 'render',
@@ -49,6 +50,7 @@ export const render = defineCommand({
     service,
     out: defineOption({ type: 'string', short: 'o', value: 'dir', complete: 'dir', help: 'write each file at its install path under DIR, with its mode' }),
     templates: defineOption({ type: 'string', value: 'dir', complete: 'dir', help: 'use the .hbs templates in DIR (same names as templates/) instead of the built-in ones' }),
+    json,
   },
 });
 
@@ -63,7 +65,7 @@ export const init = defineCommand({
 export const diff = defineCommand({
   name: 'diff',
   help: 'show what install would change, as a unified diff; exit 0 if nothing, 1 if something, 2 on error',
-  options: { target: planTarget, layout, root, service, force: defineOption({ type: 'flag', short: 'f', help: 'plan as install --force would' }) },
+  options: { target: planTarget, layout, root, service, force: defineOption({ type: 'flag', short: 'f', help: 'plan as install --force would' }), json },
   errorExitCode: 2,
 });
 
@@ -91,7 +93,7 @@ export const status = defineCommand({
   args: names,
   help: 'enabled, running or waiting, last run (start, duration, exit status), skipped runs, next run',
   options: {
-    json: defineOption({ type: 'flag', help: 'machine-readable output' }),
+    json,
     runs: defineOption({ type: 'flag', help: 'also list the recent runs' }),
     project,
   },
@@ -113,7 +115,7 @@ export const logs = defineCommand({
   },
 });
 
-export const detect = defineCommand({ name: 'detect', help: 'show which init system runs here, and why', options: { root } });
+export const detect = defineCommand({ name: 'detect', help: 'show which init system runs here, and why', options: { root, json } });
 
 /** Every command, in the order of --help; command NAME runs the default export of src/cli/commands/NAME.ts. */
 export const COMMANDS: readonly CommandDef[] = [validate, render, schema, init, diff, install, uninstall, status, start, stop, restart, runNow, logs, detect];

@@ -9,12 +9,14 @@ import { parse, type ParsedCommand } from './args.js';
 import { COMMANDS } from './commands-table.js';
 import type { CommandDef } from './define.js';
 import { processIo, type Io } from './io.js';
+import { errorDocument, writeJson } from './json.js';
 import { loadCommandModule } from './load-command.js';
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   let errorExitCode: number | undefined;
+  let jsonCommand: string | undefined;
   try {
     const parsed = parse(argv, COMMANDS);
     if (parsed.kind === 'version') {
@@ -26,9 +28,12 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       return 0;
     }
     errorExitCode = parsed.command.errorExitCode;
+    if ((parsed.options as { json?: unknown }).json === true) jsonCommand = parsed.command.name;
     return await runCommand(parsed, io);
   } catch (error) {
     const code = reportError(error, io, verbose);
+    // --json promises one document on stdout, failed runs included
+    if (jsonCommand) writeJson(io, jsonCommand, errorDocument(error, errorExitCode ?? code));
     // diff exits 2 on any error, like diff(1)
     return errorExitCode ?? code;
   }

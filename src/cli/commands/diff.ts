@@ -9,6 +9,8 @@ import { installInput } from '../install-input.js';
 import { diff } from '../commands-table.js';
 import { commandModule } from '../define.js';
 import type { GlobalOptions } from '../io.js';
+import { writeJson } from '../json.js';
+import { planDocument } from '../json-plan.js';
 import { showPlan } from '../ui.js';
 
 export interface PlanOptions extends GlobalOptions {
@@ -26,6 +28,7 @@ export default commandModule(diff, async (options, io) => {
   }
   // read-only and without the lock: the manifests installInput read are the state to compare with
   const { plan } = planInstall(site, spec, rendered, { scope, force: Boolean(options.force) }, manifests);
-  showPlan(site, io, { plan });
+  if (options.json) writeJson(io, 'diff', { target: rendered.target, layout: rendered.layout, root: site.live ? null : site.root, ...planDocument(plan) });
+  else showPlan(site, io, { plan });
   return hasChanges(plan) ? 1 : 0;
 });

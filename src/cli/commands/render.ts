@@ -4,13 +4,16 @@
  */
 import type { Rendered } from '../../render/types.js';
 import { isPvpnGenError, OperationError } from '../../errors.js';
-import { layoutOf, loadFromOptions, renderLoaded, servicesOf } from '../common.js';
+import { layoutOf, loadFromOptions, locateProblems, renderLoaded, servicesOf } from '../common.js';
 import { render } from '../commands-table.js';
 import { commandModule } from '../define.js';
+import { renderDocument, writeJson } from '../json.js';
+import { UsageError } from '../../errors.js';
 import { loadTemplateOverrides } from '../templates.js';
 
 export default commandModule(render, async (options, io) => {
   const { target } = options;
+  if (options.json && options.out) throw new UsageError('--json prints the files, --out writes them: choose one');
   const layout = layoutOf(options, target);
   const spec = await loadFromOptions(options, io);
   const templates = options.templates ? await loadTemplateOverrides(options.templates, io.cwd) : undefined;
@@ -22,7 +25,9 @@ export default commandModule(render, async (options, io) => {
     if (!options.templates || isPvpnGenError(error)) throw error;
     throw new OperationError(`a template in ${options.templates} failed: ${(error as Error).message}`);
   }
-  if (options.out) {
+  if (options.json) {
+    writeJson(io, 'render', renderDocument(rendered, locateProblems(rendered.warnings, spec)));
+  } else if (options.out) {
     const { writeRenderedTree } = await import('../../system/export.js');
     const written = writeRenderedTree(rendered, options.out, io.cwd);
     io.stdout.write(`wrote ${written} files under ${options.out}\n`);

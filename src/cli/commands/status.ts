@@ -7,6 +7,7 @@ import { targetNamed } from '../../targets/index.js';
 import type { RunRecord, ServiceStatus } from '../../targets/status.js';
 import { status } from '../commands-table.js';
 import { commandModule } from '../define.js';
+import { writeJson } from '../json.js';
 import { installedServices } from '../installed.js';
 
 function when(iso: string | undefined): string {
@@ -34,6 +35,7 @@ export function formatStatus(statuses: readonly ServiceStatus[], showRuns: boole
 
 export default commandModule(status, async (options, io, args) => {
   const statuses = await Promise.all(installedServices(args, options.project).map((s) => targetNamed(s.target).status(s, liveStatusPort)));
-  io.stdout.write(options.json ? JSON.stringify(statuses, null, 2) + '\n' : formatStatus(statuses, Boolean(options.runs)));
+  if (options.json) writeJson(io, 'status', { services: statuses });
+  else io.stdout.write(formatStatus(statuses, options.runs));
   return 0;
 });
