@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { importTs } from './import-ts.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
@@ -40,7 +41,8 @@ const bundleLoader = {
   },
 };
 
-const commands = readdirSync(join(root, 'src/cli/commands')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+// The command list (src/cli/commands-table.ts) names the bundles: command NAME is src/cli/commands/NAME.ts.
+const commands = (await importTs('src/cli/commands-table.ts')).COMMANDS.map((c) => c.name);
 await Promise.all([
   build({ ...common, format: 'cjs', entryPoints: { cli: 'src/cli/entry.ts' }, outdir: dist, plugins: [bundleLoader] }),
   build({
@@ -87,7 +89,7 @@ for (const [expected, ...args] of [
   [0, 'install', '--yes', '--target', 'runit', '--root', join(stage, 'runit')],
   [0, 'uninstall', '--yes', '--root', join(stage, 'systemd')],
   [1, 'status', ...notInstalled],
-  [1, 'start', ...notInstalled],
+  ...['start', 'stop', 'restart', 'run-now'].map((verb) => [1, verb, ...notInstalled]),
   [1, 'logs', ...notInstalled],
   [1, 'detect', '--root', stage],
   [0, 'schema'],

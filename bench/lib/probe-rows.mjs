@@ -53,7 +53,9 @@ try {
     const commands = [];
     for (const n of sizes) {
       const spec = writeSpec(join(work, `spec-${n}.yaml`), n);
-      builds.forEach((b, i) => commands.push({ ...diff(b, i, n, spec), build: i, services: n }));
+      builds.forEach((b, i) => {
+        commands.push({ ...diff(b, i, n, spec), build: i, services: n });
+      });
     }
     for (const c of commands) {
       const p = probe(c.argv);

@@ -4,7 +4,7 @@ import { renderSpec, type RenderOptions } from '../render/render.js';
 import type { Rendered } from '../render/types.js';
 import { loadSpec, type LoadedSpec } from '../model/load.js';
 import { formatProblem, type Problem } from '../model/problem.js';
-import { TARGET_LAYOUTS, TARGET_NAMES, isTargetName, type TargetName } from '../targets/names.js';
+import { TARGET_LAYOUTS, type TargetName } from '../targets/names.js';
 import type { GlobalOptions, Io } from './io.js';
 
 export function loadFromOptions(options: GlobalOptions, io: Io): Promise<LoadedSpec> {
@@ -16,15 +16,9 @@ export function printWarnings(warnings: readonly Problem[], spec: LoadedSpec, io
   for (const warning of locateProblems(warnings, spec)) io.stderr.write(formatProblem(warning) + '\n');
 }
 
-export function targetOf(options: Record<string, unknown>): TargetName {
-  const target = options.target;
-  if (isTargetName(target)) return target;
-  throw new UsageError(`choose a target with --target ${TARGET_NAMES.join(', --target ')}`);
-}
-
 /** --layout, which only targets with layouts take, and only theirs. */
-export function layoutOf(options: Record<string, unknown>, target: TargetName): string | undefined {
-  const layout = options.layout as string | undefined;
+export function layoutOf(options: { readonly layout?: string | undefined }, target: TargetName): string | undefined {
+  const { layout } = options;
   if (layout === undefined) return undefined;
   const layouts = TARGET_LAYOUTS[target];
   if (layouts.length === 0) throw new UsageError(`--layout does not apply to --target ${target}: it has one way only`);
@@ -32,8 +26,8 @@ export function layoutOf(options: Record<string, unknown>, target: TargetName): 
   return layout;
 }
 
-export function servicesOf(options: Record<string, unknown>, args: readonly string[] = []): string[] | undefined {
-  const names = [...((options.service as string[] | undefined) ?? []), ...args];
+export function servicesOf(options: { readonly service?: readonly string[] | undefined }, args: readonly string[] = []): string[] | undefined {
+  const names = [...(options.service ?? []), ...args];
   return names.length > 0 ? names : undefined;
 }
 

@@ -4,7 +4,9 @@
  * and hands it over (entry.ts): one copy of the code-cache logic, and no module resolution on the way.
  */
 import { join } from 'node:path';
-import type { BundleLoader, CommandModuleName } from './load-command.js';
+import { checkedModule } from './command-module.js';
+import type { CommandDef, CommandModule } from './define.js';
+import type { BundleLoader } from './load-command.js';
 
 declare const __dirname: string;
 
@@ -15,7 +17,8 @@ export function useBundleLoader(loader: BundleLoader): void {
   loadBundle = loader;
 }
 
-export async function loadCommandModule(name: CommandModuleName, variant?: string): Promise<Record<string, unknown>> {
+export async function loadCommandModule<D extends CommandDef>(command: D, variant?: string): Promise<CommandModule<D>> {
   if (!loadBundle) throw new Error('the command bundles are loaded through bin/pvpn-gen.js');
-  return loadBundle(join(__dirname, 'commands', `${name}.js`), variant && /^[a-z]+$/.test(variant) ? variant : undefined);
+  const file = join(__dirname, 'commands', `${command.name}.js`);
+  return checkedModule(command, loadBundle(file, variant && /^[a-z]+$/.test(variant) ? variant : undefined));
 }

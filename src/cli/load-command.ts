@@ -1,22 +1,10 @@
 /**
- * Loads one command's module on demand. This is the development (and test) version: plain dynamic imports of the
- * sources. The build swaps in load-command.bundle.ts, which loads each command's own bundle with a V8 code cache.
+ * Loads one command's module on demand. This is the development (and test) version: a plain dynamic import of the
+ * source, src/cli/commands/NAME.ts for command NAME (the command list, commands-table.ts, is the only list). The
+ * build swaps in load-command.bundle.ts, which loads each command's own bundle with a V8 code cache.
  */
-export type CommandModuleName = 'validate' | 'render' | 'schema' | 'init' | 'diff' | 'install' | 'uninstall' | 'status' | 'logs' | 'detect' | 'control';
-
-const MODULES: Readonly<Record<CommandModuleName, () => Promise<unknown>>> = {
-  validate: () => import('./commands/validate.js'),
-  render: () => import('./commands/render.js'),
-  schema: () => import('./commands/schema.js'),
-  init: () => import('./commands/init.js'),
-  diff: () => import('./commands/diff.js'),
-  install: () => import('./commands/install.js'),
-  uninstall: () => import('./commands/uninstall.js'),
-  status: () => import('./commands/status.js'),
-  logs: () => import('./commands/logs.js'),
-  detect: () => import('./commands/detect.js'),
-  control: () => import('./commands/control.js'),
-};
+import { checkedModule } from './command-module.js';
+import type { CommandDef, CommandModule } from './define.js';
 
 export type BundleLoader = (file: string, variant: string | undefined) => Record<string, unknown>;
 
@@ -26,7 +14,8 @@ export function useBundleLoader(loader: BundleLoader): void {
 }
 
 /** `variant` names what the run does (its --target): the bundled loader keeps a code cache per variant. */
-export async function loadCommandModule(name: CommandModuleName, variant?: string): Promise<Record<string, unknown>> {
+export async function loadCommandModule<D extends CommandDef>(command: D, variant?: string): Promise<CommandModule<D>> {
   void variant;
-  return (await MODULES[name]()) as Record<string, unknown>;
+  // @vite-ignore: resolved when it runs (vitest maps .js to the .ts source), not turned into a glob of .js files
+  return checkedModule(command, await import(/* @vite-ignore */ `./commands/${command.name}.js`));
 }

@@ -1,23 +1,24 @@
 /**
- * Parses the command line (args.ts, from the command table), loads the one command module it needs, runs it, and
- * is the one place errors become messages and exit codes.
+ * Parses the command line (args.ts, from the command list), loads the one command module it needs, runs it, and
+ * is the one place errors become messages and exit codes, and the one place --version is answered.
  */
 import { isPvpnGenError, isSpecError } from '../errors.js';
 import { formatProblem } from '../model/problem.js';
 import { VERSION } from '../version.js';
-import { parse } from './args.js';
-import { COMMAND_TABLE } from './commands-table.js';
+import { parse, type ParsedCommand } from './args.js';
+import { COMMANDS } from './commands-table.js';
+import type { CommandDef } from './define.js';
 import { processIo, type Io } from './io.js';
-import { loadCommandModule, type CommandModuleName } from './load-command.js';
-
-type Run = (options: Record<string, unknown>, io: Io, args: string[]) => Promise<number>;
+import { errorDocument, writeJson } from './json.js';
+import { loadCommandModule } from './load-command.js';
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   let errorExitCode: number | undefined;
+  let jsonCommand: string | undefined;
   try {
-    const parsed = parse(argv);
+    const parsed = parse(argv, COMMANDS);
     if (parsed.kind === 'version') {
       io.stdout.write(VERSION + '\n');
       return 0;
@@ -26,18 +27,23 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       io.stdout.write(parsed.text);
       return 0;
     }
-    // the table says which module runs a command (control verbs share one); by default its own, export `run`
-    const runBy = COMMAND_TABLE.find((c) => c.name === parsed.command)?.runBy;
-    const [moduleName, exportName] = runBy ? [runBy.module, runBy.export] : [parsed.command as CommandModuleName, 'run'];
-    const target = parsed.options.target;
-    const module = await loadCommandModule(moduleName, typeof target === 'string' ? target : undefined);
-    errorExitCode = module.errorExitCode as number | undefined;
-    return await (module[exportName] as Run)(parsed.options, io, parsed.args);
+    errorExitCode = parsed.command.errorExitCode;
+    if ((parsed.options as { json?: unknown }).json === true) jsonCommand = parsed.command.name;
+    return await runCommand(parsed, io);
   } catch (error) {
     const code = reportError(error, io, verbose);
+    // --json promises one document on stdout, failed runs included
+    if (jsonCommand) writeJson(io, jsonCommand, errorDocument(error, errorExitCode ?? code));
     // diff exits 2 on any error, like diff(1)
     return errorExitCode ?? code;
   }
+}
+
+async function runCommand<D extends CommandDef>(parsed: ParsedCommand<D>, io: Io): Promise<number> {
+  // a code cache per target: render --target systemd and --target runit compile different functions
+  const target = (parsed.options as { target?: unknown }).target;
+  const module = await loadCommandModule(parsed.command, typeof target === 'string' ? target : undefined);
+  return module.run(parsed.options, io, parsed.args);
 }
 
 /** The one place errors become messages and exit codes. */

@@ -35,8 +35,12 @@ export function formatOf(file: string): SpecFormat {
 }
 
 export function parseSpecSource(text: string, file: string, options: ParseOptions = {}): SpecSource {
+  // the line table is built only when a message needs a position
   let at: ((offset: number) => SourcePosition) | undefined;
-  const position = (offset: number) => (at ??= positionsOf(text))(offset);
+  const position = (offset: number) => {
+    at ??= positionsOf(text);
+    return at(offset);
+  };
   let parsed: ParsedText;
   try {
     parsed = (options.format ?? formatOf(file)) === 'json' ? readJson(text) : readYaml(text, file);

@@ -51,7 +51,8 @@ function desiredSide(change: Extract<Change, { kind: 'create' | 'update' }>) {
   return e.kind === 'file' ? side({ kind: 'file', content: e.content, mode: e.mode }) : side({ kind: 'symlink', target: e.target });
 }
 
-function formatChange(change: Change): string[] {
+/** One change as its part of the unified diff (lines; none for unchanged paths and conflicts). */
+export function formatChange(change: Change): string[] {
   const { path } = change;
   switch (change.kind) {
     case 'unchanged':

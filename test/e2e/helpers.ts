@@ -193,7 +193,7 @@ export interface StatusJson {
 export async function status(e2e: E2E, name: string): Promise<StatusJson> {
   const r = await e2e.pvpn(['status', '--json', name]);
   if (r.code !== 0) throw new Error(`e2e: pvpn-gen status ${name} exited ${r.code}: ${r.stderr}`);
-  const parsed = JSON.parse(r.stdout) as StatusJson[];
+  const parsed = (JSON.parse(r.stdout) as { services: StatusJson[] }).services;
   if (parsed.length !== 1 || !parsed[0]) throw new Error(`e2e: status of ${name}: ${r.stdout}`);
   return parsed[0];
 }

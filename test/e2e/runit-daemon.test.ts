@@ -61,7 +61,7 @@ describe('a runit daemon', () => {
       return now !== undefined && now !== before;
     });
     expect((await sh('cat /var/log/svc/current')).stdout).toContain('pvpn-gen: daemon failed status=3');
-    const history = JSON.parse((await pvpn('status', '--json', 'svc')).stdout) as Array<{ lastRun: { outcome: string; status: number } }>;
+    const history = (JSON.parse((await pvpn('status', '--json', 'svc')).stdout) as { services: Array<{ lastRun: { outcome: string; status: number } }> }).services;
     expect(history[0]?.lastRun).toMatchObject({ outcome: 'failed', status: 3 });
   }, 30_000);
 

@@ -113,7 +113,7 @@ describe.each([
   test('status shows the runs, skipped runs, and the next run', async () => {
     const r = await pvpn('status', '--json', 'e2e-job');
     expect(r.code).toBe(0);
-    const [status] = JSON.parse(r.stdout) as Array<Record<string, unknown> & { lastRun: { outcome: string; status: number }; runs: unknown[] }>;
+    const [status] = (JSON.parse(r.stdout) as { services: Array<Record<string, unknown> & { lastRun: { outcome: string; status: number }; runs: unknown[] }> }).services;
     expect(status).toMatchObject({ name: 'e2e-job', target: 'runit', kind: 'periodic', enabled: true });
     expect(['waiting', 'running']).toContain(status?.state);
     expect(status?.lastRun).toMatchObject({ outcome: 'success', status: 0 });
@@ -139,7 +139,7 @@ describe.each([
     const [hook] = await probes('hook');
     expect(hook?.env).toMatchObject({ MONITOR_UNIT: 'e2e-fail', MONITOR_SERVICE_RESULT: 'exit-code', MONITOR_EXIT_CODE: 'exited', MONITOR_EXIT_STATUS: '1' });
     const r = await pvpn('status', '--json', 'e2e-fail');
-    const [status] = JSON.parse(r.stdout) as Array<{ lastRun: { outcome: string; status: number } }>;
+    const [status] = (JSON.parse(r.stdout) as { services: Array<{ lastRun: { outcome: string; status: number } }> }).services;
     expect(status?.lastRun).toMatchObject({ outcome: 'failed', status: 1 });
     expect((await sh('cat /var/log/e2e-fail/current')).stdout).toMatch(/pvpn-gen: run failed status=1 [\s\S]*pvpn-gen: failure hook finished status=0/);
   }, 30_000);

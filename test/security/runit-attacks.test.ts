@@ -184,7 +184,7 @@ describe.each([
   test('forge: the job\'s own "pvpn-gen: run finished" lines do not reach status, and logs shows its escapes escaped', async () => {
     await waitUntil('two runs of atk-forge', async () => Number((await sh('grep -c "run failed" /var/lib/pvpn-gen/runs/atk-forge')).stdout.trim()) >= 2, 40_000);
     const r = await pvpn('status', '--json', 'atk-forge');
-    const [status] = JSON.parse(r.stdout) as Array<{ lastRun: { outcome: string; status: number }; runs: Array<{ outcome: string }> }>;
+    const [status] = (JSON.parse(r.stdout) as { services: Array<{ lastRun: { outcome: string; status: number }; runs: Array<{ outcome: string }> }> }).services;
     expect(status?.lastRun).toMatchObject({ outcome: 'failed', status: 3 });
     expect(status?.runs.map((x) => x.outcome)).not.toContain('success');
     // on a terminal (script(1) gives one): ESC and BEL shown as text, never sent

@@ -1,15 +1,17 @@
 /**
  * `pvpn-gen diff`: what install would change, as a unified diff, plus conflicts and actions. Read-only.
- * Exit 0 when nothing would change, 1 when something would, 2 on any error (like diff(1)), so CI can use it as a
- * drift check of a checked-in spec.
+ * Exit 0 when nothing would change, 1 when something would, 2 on any error (like diff(1): the definition's
+ * errorExitCode), so CI can use it as a drift check of a checked-in spec.
  */
 import { hasChanges } from '../../plan/types.js';
 import { pendingJournal, planInstall } from '../../system/session.js';
 import { installInput } from '../install-input.js';
-import type { GlobalOptions, Io } from '../io.js';
+import { diff } from '../commands-table.js';
+import { commandModule } from '../define.js';
+import type { GlobalOptions } from '../io.js';
+import { writeJson } from '../json.js';
+import { planDocument } from '../json-plan.js';
 import { showPlan } from '../ui.js';
-
-export const errorExitCode = 2;
 
 export interface PlanOptions extends GlobalOptions {
   readonly target?: string;
@@ -19,13 +21,14 @@ export interface PlanOptions extends GlobalOptions {
   readonly force?: boolean;
 }
 
-export async function run(options: PlanOptions & Record<string, unknown>, io: Io): Promise<number> {
+export default commandModule(diff, async (options, io) => {
   const { site, spec, rendered, scope, manifests } = await installInput(options, io);
   if (pendingJournal(site.system, site.root)) {
     io.stderr.write('pvpn-gen: an interrupted run left a journal; the next install or uninstall finishes it first\n');
   }
   // read-only and without the lock: the manifests installInput read are the state to compare with
   const { plan } = planInstall(site, spec, rendered, { scope, force: Boolean(options.force) }, manifests);
-  showPlan(site, io, { plan });
+  if (options.json) writeJson(io, 'diff', { target: rendered.target, layout: rendered.layout, root: site.live ? null : site.root, ...planDocument(plan) });
+  else showPlan(site, io, { plan });
   return hasChanges(plan) ? 1 : 0;
-}
+});

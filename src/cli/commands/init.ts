@@ -5,10 +5,11 @@ import { atomicWriteFile } from '../../system/atomic.js';
 import { realWritePort } from '../../system/fs-write.js';
 import { realReader } from '../../system/reader.js';
 import { OperationError } from '../../errors.js';
-import type { GlobalOptions, Io } from '../io.js';
+import { init } from '../commands-table.js';
+import { commandModule } from '../define.js';
 import { STARTER_SPEC } from '../starter-spec.js';
 
-export async function run(options: GlobalOptions & { force?: boolean }, io: Io): Promise<number> {
+export default commandModule(init, async (options, io) => {
   const file = options.spec ?? 'pvpn-gen.yaml';
   const path = resolve(io.cwd, file);
   if (existsSync(path) && !options.force) {
@@ -17,4 +18,4 @@ export async function run(options: GlobalOptions & { force?: boolean }, io: Io):
   atomicWriteFile({ ...realWritePort, ...realReader }, path, STARTER_SPEC, 0o644);
   io.stdout.write(`wrote ${file}; edit it, then run: pvpn-gen validate && pvpn-gen diff\n`);
   return 0;
-}
+});

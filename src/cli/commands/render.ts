@@ -4,17 +4,16 @@
  */
 import type { Rendered } from '../../render/types.js';
 import { isPvpnGenError, OperationError } from '../../errors.js';
-import { layoutOf, loadFromOptions, renderLoaded, servicesOf, targetOf } from '../common.js';
-import type { GlobalOptions, Io } from '../io.js';
+import { layoutOf, loadFromOptions, locateProblems, renderLoaded, servicesOf } from '../common.js';
+import { render } from '../commands-table.js';
+import { commandModule } from '../define.js';
+import { renderDocument, writeJson } from '../json.js';
+import { UsageError } from '../../errors.js';
 import { loadTemplateOverrides } from '../templates.js';
 
-interface RenderOptions extends GlobalOptions {
-  readonly out?: string;
-  readonly templates?: string;
-}
-
-export async function run(options: RenderOptions & Record<string, unknown>, io: Io): Promise<number> {
-  const target = targetOf(options);
+export default commandModule(render, async (options, io) => {
+  const { target } = options;
+  if (options.json && options.out) throw new UsageError('--json prints the files, --out writes them: choose one');
   const layout = layoutOf(options, target);
   const spec = await loadFromOptions(options, io);
   const templates = options.templates ? await loadTemplateOverrides(options.templates, io.cwd) : undefined;
@@ -26,7 +25,9 @@ export async function run(options: RenderOptions & Record<string, unknown>, io: 
     if (!options.templates || isPvpnGenError(error)) throw error;
     throw new OperationError(`a template in ${options.templates} failed: ${(error as Error).message}`);
   }
-  if (options.out) {
+  if (options.json) {
+    writeJson(io, 'render', renderDocument(rendered, locateProblems(rendered.warnings, spec)));
+  } else if (options.out) {
     const { writeRenderedTree } = await import('../../system/export.js');
     const written = writeRenderedTree(rendered, options.out, io.cwd);
     io.stdout.write(`wrote ${written} files under ${options.out}\n`);
@@ -34,7 +35,7 @@ export async function run(options: RenderOptions & Record<string, unknown>, io: 
     io.stdout.write(printRendered(rendered));
   }
   return 0;
-}
+});
 
 /** `==> /etc/systemd/system/x.service <==` then the content, as tail(1) shows several files. */
 export function printRendered(rendered: Rendered): string {

@@ -5,7 +5,9 @@
 import { liveStatusPort } from '../../system/status-port.js';
 import { targetNamed } from '../../targets/index.js';
 import type { RunRecord, ServiceStatus } from '../../targets/status.js';
-import type { Io } from '../io.js';
+import { status } from '../commands-table.js';
+import { commandModule } from '../define.js';
+import { writeJson } from '../json.js';
 import { installedServices } from '../installed.js';
 
 function when(iso: string | undefined): string {
@@ -31,8 +33,9 @@ export function formatStatus(statuses: readonly ServiceStatus[], showRuns: boole
   return lines.join('\n') + '\n';
 }
 
-export async function run(options: { json?: boolean; runs?: boolean; project?: string }, io: Io, args: string[]): Promise<number> {
+export default commandModule(status, async (options, io, args) => {
   const statuses = await Promise.all(installedServices(args, options.project).map((s) => targetNamed(s.target).status(s, liveStatusPort)));
-  io.stdout.write(options.json ? JSON.stringify(statuses, null, 2) + '\n' : formatStatus(statuses, Boolean(options.runs)));
+  if (options.json) writeJson(io, 'status', { services: statuses });
+  else io.stdout.write(formatStatus(statuses, options.runs));
   return 0;
-}
+});

@@ -8,19 +8,20 @@ import { OperationError, UsageError } from '../../errors.js';
 import { loadSpec } from '../../model/load.js';
 import { applyFlow } from '../apply-flow.js';
 import { servicesOf } from '../common.js';
+import { uninstall } from '../commands-table.js';
+import { commandModule, type OptionsOf } from '../define.js';
 import type { Io } from '../io.js';
-import type { InstallOptions } from './install.js';
 
-export async function run(options: InstallOptions & { project?: string } & Record<string, unknown>, io: Io, args: string[]): Promise<number> {
+export default commandModule(uninstall, async (options, io, args) => {
   const site = resolveSite(options.root, io.cwd);
-  const flow = { ...options, verb: 'uninstall' as const, lockWait: options.lockWait === undefined ? 30 : Number(options.lockWait) };
+  const flow = { ...options, verb: 'uninstall' as const };
   const manifests = manifestsAt(site);
   const project = await projectOf(options, io, [...manifests.keys()]);
   if (project === null) {
     io.stdout.write('nothing is installed: nothing to uninstall\n');
     return 0;
   }
-  const names = servicesOf(options, args);
+  const names = servicesOf({}, args);
   const manifest = manifests.get(project);
   if (!manifest) {
     io.stdout.write(`project "${project}" is not installed: nothing to uninstall\n`);
@@ -36,10 +37,10 @@ export async function run(options: InstallOptions & { project?: string } & Recor
     if (!current) throw new OperationError(`project "${project}" was uninstalled meanwhile`);
     return planUninstall(at, current, { scope: names ? new Set(names) : null, force: Boolean(options.force) }, now);
   });
-}
+});
 
 /** --project, else the spec's project (if a spec is given or found), else the only installed project. */
-async function projectOf(options: InstallOptions & { project?: string }, io: Io, installed: string[]): Promise<string | null> {
+async function projectOf(options: OptionsOf<typeof uninstall>, io: Io, installed: string[]): Promise<string | null> {
   if (options.project) return options.project;
   if (options.spec) return (await loadSpec({ spec: options.spec, cwd: io.cwd, allowCode: options.allowCodeConfig })).model.project;
   try {

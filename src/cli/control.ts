@@ -1,13 +1,16 @@
-/** `pvpn-gen start|stop|restart|run-now [NAME...]`: the same verbs on every init system (each target's `control`). */
-import { realSystem } from '../../system/port.js';
-import { targetNamed } from '../../targets/index.js';
-import type { ControlVerb } from '../../targets/target.js';
-import { OperationError } from '../../errors.js';
-import type { Io } from '../io.js';
-import { installedServices } from '../installed.js';
+/**
+ * `pvpn-gen start|stop|restart|run-now [NAME...]`: the same verbs on every init system (each target's `control`).
+ * Each verb is its own command module (commands/start.ts...), all running this.
+ */
+import { realSystem } from '../system/port.js';
+import { targetNamed } from '../targets/index.js';
+import type { ControlVerb } from '../targets/target.js';
+import { OperationError } from '../errors.js';
+import type { Io } from './io.js';
+import { installedServices } from './installed.js';
 
 export function runVerb(verb: ControlVerb) {
-  return async (options: { project?: string }, io: Io, args: string[]): Promise<number> => {
+  return async (options: { readonly project?: string | undefined }, io: Io, args: string[]): Promise<number> => {
     const services = installedServices(args, options.project);
     let failed = 0;
     for (const service of services) {
@@ -30,8 +33,3 @@ export function runVerb(verb: ControlVerb) {
     return failed > 0 ? 1 : 0;
   };
 }
-
-export const start = runVerb('start');
-export const stop = runVerb('stop');
-export const restart = runVerb('restart');
-export const runNow = runVerb('run-now');
