@@ -1,7 +1,7 @@
 /** The command line: help, version, usage errors (exit 2), typed option values, one command list. */
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import { parse as parseWith, type ParsedCommand } from '../../src/cli/args.js';
-import { COMMANDS, install, logs, render } from '../../src/cli/commands-table.js';
+import { COMMANDS, install, type logs, type render } from '../../src/cli/commands-table.js';
 import type { OptionsOf } from '../../src/cli/define.js';
 import { UsageError } from '../../src/errors.js';
 import { VERSION } from '../../src/version.js';
