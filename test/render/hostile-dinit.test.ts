@@ -8,6 +8,10 @@
  *  - the environment file reaches the job as the shared reader says (test/support/env-file.ts);
  *  - dinitValue (src/render/escape.ts) round-trips every hostile string through dinit's own `command =` parser.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec } from '../../src/model/compile.js';
@@ -21,6 +25,7 @@ import { ENV_FILE_DIFFERENCES, ENV_FILE_EXPECTED, ENV_FILE_TEXT } from '../suppo
 import { FIXTURE_NAMES, renderFixture } from '../support/fixtures.js';
 import { HOSTILE_DIRS_SYSTEMD, everyTokenCase, hostileCase, hostileService, hostileSpecText, hostileString, specEnvironment, type HostileCase } from '../support/hostile.js';
 import { PROBE_SHM_RECORD, environMap } from '../support/probe.js';
+import { requireTool } from '../support/tools.js';
 
 const SCRIPT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const RUNS = 25;
@@ -68,6 +73,42 @@ describe('dinit files of every fixture', () => {
       const loaded = await m.exec(['dinitctl', 'reload', service.name]);
       expect(loaded.stdout + loaded.stderr).toBe(`Service '${service.name}' reloaded.\n`);
       await m.exec(['dinitctl', 'unload', service.name]);
+    }
+  });
+});
+
+describe('dinit run scripts: shellcheck -s sh and dash -n', () => {
+  it('are clean on every fixture and on 30 generated hostile scripts', () => {
+    const shellcheck = requireTool('shellcheck');
+    const dash = requireTool('dash');
+    const dir = mkdtempSync(join(tmpdir(), 'pvpn-dinit-sh-'));
+    try {
+      const scripts: string[] = [];
+      const keep = (rendered: Rendered) => {
+        for (const e of rendered.entries) {
+          if (e.kind !== 'file' || !e.content.startsWith('#!/bin/sh\n')) continue;
+          const path = join(dir, `${scripts.length}-${e.path.replaceAll('/', '_')}`);
+          writeFileSync(path, e.content);
+          scripts.push(path);
+        }
+      };
+      for (const name of FIXTURE_NAMES) keep(renderFixture(name, 'dinit'));
+      for (const [i, c] of [everyTokenCase(), ...fc.sample(hostileCase(1), 29)].entries()) {
+        const service = { ...hostileService([MACHINE_PROBE, ...c.args], c.env), ...(i % 2 ? { environmentFile: '/etc/x.env' } : {}) };
+        const daemon = i % 3 === 0 ? { ...service, interval: undefined, precondition: ['/bin/true', ...c.args], onFailure: ['/bin/false'], restart: 'on-failure' } : service;
+        keep(renderSpec(compileSpec(hostileSpecText({ [`h${i}`]: daemon }), 'hostile.json'), { target: 'dinit' }));
+      }
+      expect(scripts.length).toBeGreaterThanOrEqual(34);
+      // SC1112: the hostile values hold unicode quotes on purpose, literal inside '...'
+      const lint = spawnSync(shellcheck, ['-s', 'sh', '--severity=style', '--exclude=SC1112', ...scripts], { encoding: 'utf8' });
+      expect(lint.stdout + lint.stderr).toBe('');
+      expect(lint.status).toBe(0);
+      for (const script of scripts) {
+        const parsed = spawnSync(dash, ['-n', script], { encoding: 'utf8' });
+        expect(parsed.stderr + String(parsed.status), script).toBe('0');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
