@@ -1,8 +1,9 @@
 /**
  * What dinit needs around the file changes (commands measured on dinit 0.22: test/harness/inits-facts.md): a removed
  * service leaves the boot service's dependencies, stops and is unloaded before its files go; a new one is added to
- * `boot` (what `dinitctl enable` does, the link being one of the files) and started; a changed one is reloaded and
- * started afresh (`dinitctl restart` refuses a stopped service). Accounts with useradd/groupadd, as on runit. Pure.
+ * `boot` and woken (started as boot's dependency, not explicitly: what `dinitctl enable` does, the link being one
+ * of the files), so that stopping boot stops it; a changed one is reloaded, stopped and woken again (`dinitctl
+ * restart` refuses a stopped service). Accounts with useradd/groupadd, as on runit. Pure.
  */
 import type { Action, Command, ServiceDelta } from '../target.js';
 import type { DesiredEntry } from '../../render/types.js';
@@ -18,11 +19,11 @@ export function dinitActions(d: ServiceDelta): { before: Action[]; after: Action
     // before the files go (a failure here is a warning: the service may not be loaded at all)
     before.push(dinitctl('rm-dep', 'waits-for', DINIT.bootService, s.name), dinitctl('stop', s.name), dinitctl('unload', s.name));
   }
-  for (const s of d.added.map(asDinit)) after.push(dinitctl('add-dep', 'waits-for', DINIT.bootService, s.name), dinitctl('start', s.name));
+  for (const s of d.added.map(asDinit)) after.push(dinitctl('add-dep', 'waits-for', DINIT.bootService, s.name), dinitctl('wake', s.name));
   for (const { handle, paths } of d.changed) {
     const s = asDinit(handle);
     if (!paths.has(s.service) && !paths.has(s.run)) continue;
-    after.push(dinitctl('reload', s.name), dinitctl('stop', s.name), dinitctl('start', s.name));
+    after.push(dinitctl('reload', s.name), dinitctl('stop', s.name), dinitctl('wake', s.name));
   }
   return { before, after };
 }
