@@ -87,7 +87,7 @@ describe('dinit (0.22 as PID 1, Artix layout)', () => {
   /** what the install may change, listed (files with their owner and mode, links with their target) */
   const snapshot = () =>
     sh(
-      'find /etc/dinit.d /etc/pvpn-gen /var/lib/pvpn-gen /run/pvpn-gen /var/lib/pvpn-e2e -printf "%p %u %m %l\\n" 2>/dev/null | sort; getent passwd pvpn-e2e daemon; getent group pvpn-e2e',
+      'find /etc/dinit.d /etc/pvpn-gen /var/lib/pvpn-gen /run/pvpn-gen -printf "%p %u %m %l\\n" 2>/dev/null | sort; getent passwd pvpn-e2e daemon; getent group pvpn-e2e',
     ).then((r) => r.stdout);
   let before = '';
 
@@ -240,7 +240,8 @@ describe('dinit (0.22 as PID 1, Artix layout)', () => {
     expect((await sh('dinitctl list')).stdout).toBe('[[+]     ] boot\n');
     expect((await sh('pgrep -f "^/usr/bin/python3 /usr/local/bin/pvpn-probe"')).code).toBe(1);
     expect(await snapshot()).toBe(before);
-    // what dinit appended stays, as a removed package's logs do
+    // the service's state stays, as systemd keeps a StateDirectory=, and what dinit appended, as a package's logs
+    expect((await sh('test -d /var/lib/pvpn-e2e')).code).toBe(0);
     expect((await sh('ls /var/log/dinit')).stdout).toContain('e2e-job.log');
   }, 90_000);
 });
