@@ -109,7 +109,7 @@ export const HELPERS: Readonly<Record<string, (...args: unknown[]) => string>> =
   /** one field of a sysusers.d(5) line */
   sysusers: (...args: unknown[]) => sysusersField(args.map((a) => asString(a, 'sysusers')).join('')),
   /** one quoted value of a dinit service description */
-  dinit: (...args: unknown[]) => dinitValue(args.map((a) => asString(a, 'dinit')).join('')),
+  dinitValue: (...args: unknown[]) => dinitValue(args.map((a) => asString(a, 'dinitValue')).join('')),
   /** a dinit `command =` line */
   dinitArgv: (...args: unknown[]) => dinitCommandLine(asArgv(args[0], 'dinitArgv')),
   /** a dinit number (seconds with a fraction, counts, nice): a sign, digits and one dot only */

@@ -197,8 +197,8 @@ export function systemdListItem(item: string): string {
  * cannot be written (a continuation line would add the next line's leading blanks), nor NUL.
  */
 export function dinitValue(value: string): string {
-  if (value.includes('\u0000')) reject('dinit', value, 'NUL cannot be passed in an argument');
-  if (value.includes('\n')) reject('dinit', value, 'dinit cannot hold a newline in a value');
+  if (value.includes('\u0000')) reject('dinit value', value, 'NUL cannot be passed in an argument');
+  if (value.includes('\n')) reject('dinit value', value, 'dinit cannot hold a newline in a value');
   return `"${value.replace(/[\\"$]/g, (c) => (c === '$' ? '$$' : `\\${c}`))}"`;
 }
 
