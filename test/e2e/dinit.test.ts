@@ -57,6 +57,11 @@ services:
     restart: on-failure
     restartDelay: 1s
     user: daemon
+  e2e-skip:
+    command: [/usr/local/bin/pvpn-probe, skipped-daemon]
+    precondition: [/usr/bin/test, -e, /tmp/never]
+    restart: always
+    user: daemon
 `;
 
 interface Probe {
@@ -207,6 +212,16 @@ describe('dinit (0.22 as PID 1, Artix layout)', () => {
     expect((await pvpn('start', 'e2e-daemon')).code).toBe(0);
     await waitFor('the daemon again', async () => (await probes('daemon')).length > stoppedAt);
   }, 90_000);
+
+  test('a daemon whose precondition fails is not started, and dinit does not restart it', async () => {
+    await waitFor('the skipped start', async () => (await dinitStatus('e2e-skip')).includes('State: STOPPED'), 20_000);
+    await sleep(3000);
+    expect(await probes('skipped-daemon')).toEqual([]);
+    expect((await sh('grep -c "start skipped precondition-status=1" /var/lib/pvpn-gen/runs/e2e-skip')).stdout).toBe('1\n');
+    const r = await pvpn('status', '--json', 'e2e-skip');
+    const [status] = (JSON.parse(r.stdout) as { services: Array<{ state: string; skipped: number }> }).services;
+    expect(status).toMatchObject({ state: 'stopped', skipped: 1 });
+  }, 60_000);
 
   test('stop, start and restart work through pvpn-gen', async () => {
     expect((await pvpn('stop', 'e2e-job')).code).toBe(0);

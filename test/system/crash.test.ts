@@ -39,7 +39,6 @@ function tempFiles(root: string): string[] {
 const VARIANTS = [
   ['runit (void)', ['--target', 'runit', '--layout', 'void'], '/var/service', '/etc/sv'],
   ['systemd', ['--target', 'systemd'], null, null],
-  ['dinit', ['--target', 'dinit'], null, null],
 ] as const;
 
 describe.each(VARIANTS)('%s: SIGKILL at every step of an upgrade', (_name, target, enableDir, serviceDir) => {
