@@ -16,6 +16,7 @@ export const INTEGRATION_TESTS: Readonly<Record<string, string>> = {
   'test/system/install-cycle.test.ts': 'systemctl --root',
   'test/cli/terminal.test.ts': 'script(1) for a terminal',
   'test/render/hostile-runit.test.ts': 'root, chpst, dash, shellcheck and the compiled probe',
+  'test/render/hostile-dinit.test.ts': 'root: the dinit machine (scripts/build-inits.sh), setpriv and the compiled probe',
   'test/render/hostile-systemd.test.ts': 'root, systemd-analyze, systemd-sysusers, the systemd sandbox',
   'test/render/raw-directives.test.ts': "the installed systemd's libsystemd-core",
   'test/render/real-validators.test.ts': 'shellcheck, dash -n, systemd-analyze verify',
