@@ -3,6 +3,7 @@ import { describe, expect, expectTypeOf, test } from 'vitest';
 import { parse as parseWith, type ParsedCommand } from '../../src/cli/args.js';
 import { COMMANDS, install, type logs, type render } from '../../src/cli/commands-table.js';
 import type { OptionsOf } from '../../src/cli/define.js';
+import type { TargetName } from '../../src/targets/names.js';
 import { UsageError } from '../../src/errors.js';
 import { VERSION } from '../../src/version.js';
 import { cli } from '../support/cli.js';
@@ -50,8 +51,8 @@ describe('parse', () => {
   test('the options a command runs with are typed from its definition', () => {
     expectTypeOf<OptionsOf<typeof install>['lockWait']>().toEqualTypeOf<number>();
     expectTypeOf<OptionsOf<typeof install>['noStart']>().toEqualTypeOf<boolean>();
-    expectTypeOf<OptionsOf<typeof install>['target']>().toEqualTypeOf<'systemd' | 'runit' | 'auto' | undefined>();
-    expectTypeOf<OptionsOf<typeof render>['target']>().toEqualTypeOf<'systemd' | 'runit'>();
+    expectTypeOf<OptionsOf<typeof install>['target']>().toEqualTypeOf<TargetName | 'auto' | undefined>();
+    expectTypeOf<OptionsOf<typeof render>['target']>().toEqualTypeOf<TargetName>();
     expectTypeOf<OptionsOf<typeof render>['service']>().toEqualTypeOf<string[]>();
     expectTypeOf<OptionsOf<typeof logs>['lines']>().toEqualTypeOf<number>();
     expectTypeOf<OptionsOf<typeof logs>['spec']>().toEqualTypeOf<string | undefined>();

@@ -10,6 +10,7 @@ export const VARIANTS: ReadonlyArray<readonly [string, TargetName, string | unde
   ['runit-artix', 'runit', 'artix'],
   ['runit-void', 'runit', 'void'],
   ['runit-debian', 'runit', 'debian'],
+  ['openrc', 'openrc', undefined],
 ];
 
 export const FIXTURE_NAMES = readdirSync(FIXTURES)
