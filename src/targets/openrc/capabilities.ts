@@ -21,7 +21,7 @@ export const OPENRC_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   dynamicUser: ['approximate', 'a static system user named after the service'],
   workingDirectory: ['exact', 'env -C, as the user'],
   environment: ['exact', 'set after the drop to the user, from an empty environment'],
-  environmentFile: ['approximate', "read by the run script as root, root's own file only, handed over on a descriptor: no escapes or continuation lines, trailing blanks dropped"],
+  environmentFile: ['approximate', "read by the run script as root, root's own file only, handed over on a descriptor: no escapes or continuation lines"],
   credentials: ['approximate', 'copies in /run/pvpn-gen/credentials/NAME, 0400 for the service user, in $CREDENTIALS_DIRECTORY, removed when it stops'],
   'limits.memory': ['approximate', 'prlimit --as --data: per-process address space and data'],
   'limits.cpu': ['approximate', 'nice: a lower priority in proportion, not a cap'],

@@ -11,6 +11,7 @@ import type { ServiceModel, SpecModel } from '../../model/types.js';
 import { toSeconds } from '../../model/units.js';
 import { accountsOf } from '../../render/accounts.js';
 import { templateOf, type TemplateSet } from '../../render/engine.js';
+import { shQuote } from '../../render/escape.js';
 import { FILE_MODE } from '../../render/file-modes.js';
 import { generatedHeader } from '../../render/header.js';
 import type { DesiredEntry } from '../../render/types.js';
@@ -47,6 +48,24 @@ export function openrcDependency(unit: string): string | null {
 
 function dependencies(units: readonly string[]): string[] {
   return [...new Set(units.map(openrcDependency).filter((d): d is string => d !== null))];
+}
+
+/** What sh changes in the environment it was started with: put back (the spec's value) or taken away. */
+const SH_CHANGES = ['IFS', 'OPTIND', 'PPID', 'PWD'] as const;
+
+/**
+ * The sh that exports the environment file's variables as the user (their values come on descriptor 3, as
+ * `ENVDIR/NAME:value` lines, never on a command line). dash resets IFS, OPTIND and PPID when they are in its
+ * environment and always exports PWD: those get the spec's value back, or PWD goes.
+ */
+export function envFileTrampoline(service: ServiceModel): string {
+  const spec = new Map(service.environment);
+  const restore = SH_CHANGES.flatMap((name) => {
+    const value = spec.get(name);
+    if (value !== undefined) return [`export ${shQuote(`${name}=${value}`)};`];
+    return name === 'PWD' ? ['unset PWD;'] : [];
+  });
+  return [...restore, 'while IFS= read -r kv <&3; do case $kv in "$0"/*:*) kv=${kv#"$0"/} && export "${kv%%:*}=${kv#*:}" ;; esac; done; exec 3<&- "$@"'].join(' ');
 }
 
 function runView(service: ServiceModel, model: SpecModel, fail: (key: string, message: string) => void) {
@@ -95,6 +114,7 @@ function runView(service: ServiceModel, model: SpecModel, fail: (key: string, me
     credentialsParent: SH_RUNTIME.credentials,
     credentials: service.credentials.map(([name, path]) => ({ name, path })),
     environmentFile: service.environmentFile,
+    trampoline: envFileTrampoline(service),
     envDir: paths.environment,
     envParent: SH_RUNTIME.environment,
     cleanup: handedOver(service).length > 0,
