@@ -151,7 +151,6 @@ function initView(service: ServiceModel, model: SpecModel) {
     user: serviceUserOf(service),
     runScript: openrcPaths(service.name).runScript,
     periodic: service.schedule.kind !== 'daemon',
-    depends: after.length + wants.length > 0,
     after,
     wants,
   };
