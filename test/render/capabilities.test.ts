@@ -24,6 +24,7 @@ const SETTING: Readonly<Record<string, string>> = {
   'hardening.syscalls': 'hardening: { syscalls: [ioprio_set] }',
   after: 'after: [network-online.target]',
   wants: 'wants: [network-online.target]',
+  logging: 'logging: { keep: 3 }',
 };
 
 const gaps = CAPABILITY_KEYS.flatMap((key) =>

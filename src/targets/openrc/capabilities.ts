@@ -40,7 +40,7 @@ export const OPENRC_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   sandbox: ['exact', 'bubblewrap'],
   logging: ['approximate', 'LOGDIR/current, written by root in a directory of its own (logging.user unused), rotated by size when a run or a start begins'],
   restart: ['exact', 'the run script restarts the daemon as the policy says'],
-  restartDelay: ['approximate', 'sleep in the run script, in whole seconds, at least 1'],
+  restartDelay: ['exact', 'sleep in the run script (whole seconds, at least 1)'],
   after: ['approximate', 'depend(): after NAME (NAME.service; network targets as net; other targets dropped)'],
   wants: ['approximate', 'depend(): want NAME (as for after)'],
 };

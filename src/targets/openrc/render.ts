@@ -65,6 +65,7 @@ export function envFileTrampoline(service: ServiceModel): string {
     if (value !== undefined) return [`export ${shQuote(`${name}=${value}`)};`];
     return name === 'PWD' ? ['unset PWD;'] : [];
   });
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, expanded by sh as the user
   return [...restore, 'while IFS= read -r kv <&3; do case $kv in "$0"/*:*) kv=${kv#"$0"/} && export "${kv%%:*}=${kv#*:}" ;; esac; done; exec 3<&- "$@"'].join(' ');
 }
 
