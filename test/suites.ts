@@ -19,6 +19,8 @@ export const INTEGRATION_TESTS: Readonly<Record<string, string>> = {
   'test/render/hostile-dinit.test.ts': 'root: the dinit machine (scripts/build-inits.sh), setpriv and the compiled probe',
   'test/render/hostile-systemd.test.ts': 'root, systemd-analyze, systemd-sysusers, the systemd sandbox',
   'test/render/raw-directives.test.ts': "the installed systemd's libsystemd-core",
+  'test/render/hostile-openrc.test.ts': 'root: the OpenRC machine, openrc-run, supervise-daemon and the compiled probe',
+  'test/render/openrc-validators.test.ts': 'shellcheck, dash -n, and openrc-run in the OpenRC machine',
   'test/render/real-validators.test.ts': 'shellcheck, dash -n, systemd-analyze verify',
   'test/render/security-score.test.ts': 'systemd-analyze security',
   'test/model/calendar.test.ts': 'systemd-analyze calendar, snooze -n',

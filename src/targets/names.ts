@@ -2,8 +2,9 @@
  * The names of the targets and their layouts, as plain data: what the command table offers (--target, --layout)
  * without loading any target's code. src/targets/index.ts maps each name to its implementation.
  */
-// in detection order: dinit's control socket tells that it runs; runit's directories may be there when it does not
-export const TARGET_NAMES = ['systemd', 'dinit', 'runit'] as const;
+// in detection order: dinit's control socket and OpenRC's /run/openrc tell that they run; runit's directories may be
+// there when it does not
+export const TARGET_NAMES = ['systemd', 'dinit', 'openrc', 'runit'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Each target's layouts, the default first ([] : one way only). */
@@ -11,6 +12,7 @@ export const TARGET_LAYOUTS: Readonly<Record<TargetName, readonly string[]>> = {
   systemd: [],
   runit: ['artix', 'void', 'debian'],
   dinit: [],
+  openrc: [],
 };
 
 export function isTargetName(name: unknown): name is TargetName {

@@ -11,6 +11,7 @@ export const VARIANTS: ReadonlyArray<readonly [string, TargetName, string | unde
   ['runit-void', 'runit', 'void'],
   ['runit-debian', 'runit', 'debian'],
   ['dinit', 'dinit', undefined],
+  ['openrc', 'openrc', undefined],
 ];
 
 export const FIXTURE_NAMES = readdirSync(FIXTURES)
