@@ -10,6 +10,7 @@ export const VARIANTS: ReadonlyArray<readonly [string, TargetName, string | unde
   ['runit-artix', 'runit', 'artix'],
   ['runit-void', 'runit', 'void'],
   ['runit-debian', 'runit', 'debian'],
+  ['s6', 's6', undefined],
 ];
 
 export const FIXTURE_NAMES = readdirSync(FIXTURES)
