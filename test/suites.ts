@@ -19,6 +19,7 @@ export const INTEGRATION_TESTS: Readonly<Record<string, string>> = {
   'test/render/hostile-systemd.test.ts': 'root, systemd-analyze, systemd-sysusers, the systemd sandbox',
   'test/render/raw-directives.test.ts': "the installed systemd's libsystemd-core",
   'test/render/real-validators.test.ts': 'shellcheck, dash -n, systemd-analyze verify',
+  'test/render/s6-validators.test.ts': 's6-rc-compile (scripts/build-inits.sh), shellcheck, dash -n',
   'test/render/security-score.test.ts': 'systemd-analyze security',
   'test/model/calendar.test.ts': 'systemd-analyze calendar, snooze -n',
   'test/test-setup.test.ts': 'root: runs the setup step as root and as nobody',
