@@ -80,6 +80,7 @@ function runView(service: ServiceModel, model: SpecModel, fail: (key: string, me
   const explicitGroups = user !== 'root' && (group !== null || groups.length > 0);
   return {
     ...common(service, model),
+    srvName: s6Names(service.name).srv,
     description: service.description,
     periodic: schedule.kind !== 'daemon',
     user,
