@@ -26,6 +26,9 @@ import { s6Paths, type S6Handle } from './handle.js';
 /** The names the script always gives the job unless the spec sets them itself. */
 const DEFAULT_NAMES = ['PATH', 'USER', 'LOGNAME', 'HOME'] as const;
 
+/** How long s6-supervise waits after the down signal before SIGKILL (timeout-kill). */
+const KILL_AFTER_MS = 10_000;
+
 /** s6-log rotates at no less than 4096 bytes (s6-log(8)). */
 const S6_LOG_MIN_SIZE = 4096;
 
@@ -171,6 +174,10 @@ export function renderS6Service(service: ServiceModel, model: SpecModel, templat
     file(`${log}/pipeline-name`, `${names.pipeline}\n`),
     // the enable: the pipeline (both longruns) in the bundle boot brings up
     file(paths.enableFile, ''),
+    // a run script (or s6-log) blocked on a logger that does not read ignores TERM until it can write: killed
+    // after 10 s, so that a stop or an uninstall always ends (test/security/s6-attacks.test.ts)
+    file(`${srv}/timeout-kill`, `${KILL_AFTER_MS}\n`),
+    file(`${log}/timeout-kill`, `${KILL_AFTER_MS}\n`),
   ];
   if (service.schedule.kind === 'daemon' || handedOver(service).length > 0) {
     entries.push(file(`${srv}/finish`, templateOf(templates, 's6/finish')(finish), FILE_MODE.script));
