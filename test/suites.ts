@@ -22,6 +22,7 @@ export const INTEGRATION_TESTS: Readonly<Record<string, string>> = {
   'test/render/hostile-openrc.test.ts': 'root: the OpenRC machine, openrc-run, supervise-daemon and the compiled probe',
   'test/render/openrc-validators.test.ts': 'shellcheck, dash -n, and openrc-run in the OpenRC machine',
   'test/render/real-validators.test.ts': 'shellcheck, dash -n, systemd-analyze verify',
+  'test/render/s6-validators.test.ts': 's6-rc-compile (scripts/build-inits.sh), shellcheck, dash -n',
   'test/render/security-score.test.ts': 'systemd-analyze security',
   'test/model/calendar.test.ts': 'systemd-analyze calendar, snooze -n',
   'test/test-setup.test.ts': 'root: runs the setup step as root and as nobody',

@@ -12,6 +12,7 @@ export const VARIANTS: ReadonlyArray<readonly [string, TargetName, string | unde
   ['runit-debian', 'runit', 'debian'],
   ['dinit', 'dinit', undefined],
   ['openrc', 'openrc', undefined],
+  ['s6', 's6', undefined],
 ];
 
 export const FIXTURE_NAMES = readdirSync(FIXTURES)
