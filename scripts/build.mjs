@@ -9,7 +9,7 @@
 // Run after scripts/generate.mjs (npm run build does both).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { importTs } from './import-ts.mjs';
@@ -77,6 +77,9 @@ const stage = mkdtempSync(join(tmpdir(), 'pvpn-gen-build-'));
 for (const target of ['systemd', 'runit']) mkdirSync(join(stage, target));
 const spec = join(root, 'fixtures/protonvpn-updater.yaml');
 const notInstalled = ['--project', 'pvpn-gen-build-warm-up-not-installed'];
+// set and unset edit a copy (init writes its own file)
+const specOf = (command) => (command === 'init' ? join(stage, 'init.yaml') : command === 'set' || command === 'unset' ? join(stage, 'edit.yaml') : spec);
+copyFileSync(spec, join(stage, 'edit.yaml'));
 // [exit code the run must end with, arguments]: a run that fails early would cache little (diff of a missing root
 // once cached only the argument parsing), so an unexpected exit code fails the build
 for (const [expected, ...args] of [
@@ -94,8 +97,12 @@ for (const [expected, ...args] of [
   [1, 'detect', '--root', stage],
   [0, 'schema'],
   [0, 'init', '--force'],
+  [0, 'set', 'protonvpn-updater.interval', '2h'],
+  [0, 'unset', 'protonvpn-updater.onBoot'],
+  [0, 'completion', 'bash'],
+  [0, 'completion', '--list', 'services'],
 ]) {
-  const result = spawnSync(process.execPath, [join(root, 'bin/pvpn-gen.js'), '--spec', args[0] === 'init' ? join(stage, 'init.yaml') : spec, ...args], {
+  const result = spawnSync(process.execPath, [join(root, 'bin/pvpn-gen.js'), '--spec', specOf(args[0]), ...args], {
     encoding: 'utf8',
     env: { ...process.env, PVPN_GEN_RENDERER: 'silent' },
   });
