@@ -12,7 +12,7 @@
  * The `yaml` library is loaded by the set and unset bundles only: no other command pays for it.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { diffLines } from 'diff';
+import { diffArrays } from 'diff';
 import { Composer, CST, type Document, isMap, isScalar, isSeq, parse, Parser, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { SpecFormat } from './source.js';
 
@@ -135,27 +135,33 @@ function editYamlDocument(text: string, path: readonly string[], value: unknown)
   return [keepUnchangedLines(text, printed), printed];
 }
 
-/** Spacing inside flow collections does not change what a line says. */
-const unpadded = (lines: string) => lines.replace(/([[{]) +/g, '$1').replace(/ +([\]}])/g, '$1');
+/** What yaml's printer may change in a line it re-prints without changing what it says: spacing. */
+const normalised = (line: string) =>
+  line
+    .replace(/([[{]) +/g, '$1')
+    .replace(/ +([\]},])/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trimEnd();
 
-/** EDITED, with each run of lines that differs from ORIGINAL only in flow-collection spacing put back as it was. */
+/**
+ * EDITED, with ORIGINAL's own spelling of every line the edit did not change: lines that differ only in spacing
+ * (yaml aligns no comments and pads all flow collections alike) are the old ones, and blank and comment lines
+ * the printer dropped come back. What it reads as is checked afterwards (editSpecText).
+ */
 function keepUnchangedLines(original: string, edited: string): string {
-  const parts = diffLines(original, edited);
-  let out = '';
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] as (typeof parts)[number];
-    const next = parts[i + 1];
-    const was = part.value.split('\n');
-    const now = next?.value.split('\n') ?? [];
-    if (part.removed && next?.added) {
-      // line by line from the top of the run: a line only re-spaced is the old one, a changed or new line the new one
-      out += now.map((line, n) => (was[n] !== undefined && unpadded(line) === unpadded(was[n]) ? was[n] : line)).join('\n');
-      i++;
-    } else if (!part.removed) {
-      out += part.value;
+  const parts = diffArrays(original.split('\n'), edited.split('\n'), { comparator: (a, b) => normalised(a) === normalised(b) });
+  const lines: string[] = [];
+  let at = 0; // index into the original's lines
+  for (const part of parts) {
+    if (part.added) {
+      lines.push(...part.value);
+      continue;
     }
+    const old = original.split('\n').slice(at, at + part.count);
+    at += part.count;
+    lines.push(...(part.removed ? old.filter((line) => /^\s*(#.*)?$/.test(line)) : old));
   }
-  return out;
+  return lines.join('\n');
 }
 
 /** JSON: the change spliced in at the offsets of the nodes, in the file's own indentation. */
