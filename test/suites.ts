@@ -16,6 +16,8 @@ export const INTEGRATION_TESTS: Readonly<Record<string, string>> = {
   'test/system/install-cycle.test.ts': 'systemctl --root',
   'test/cli/terminal.test.ts': 'script(1) for a terminal',
   'test/cli/completion.test.ts': 'tmux, bash, zsh and fish: Tab pressed in the real shells',
+  'test/cli/man.test.ts': 'man and groff render the man page',
+  'test/cli/package.test.ts': 'npm pack, a global install of the tarball, makepkg and the packaging lint',
   'test/render/hostile-runit.test.ts': 'root, chpst, dash, shellcheck and the compiled probe',
   'test/render/hostile-systemd.test.ts': 'root, systemd-analyze, systemd-sysusers, the systemd sandbox',
   'test/render/raw-directives.test.ts': "the installed systemd's libsystemd-core",
