@@ -146,7 +146,7 @@ export const completion = defineCommand({
   help: 'print the completion script for bash, zsh or fish (to source or install; edits no rc file)',
   details: [
     'bash: pvpn-gen completion bash > ~/.local/share/bash-completion/completions/pvpn-gen',
-    'zsh:  pvpn-gen completion zsh > "${fpath[1]}/_pvpn-gen"   (a directory of your $fpath)',
+    'zsh:  pvpn-gen completion zsh > ~/.zfunc/_pvpn-gen   (any directory of your $fpath)',
     'fish: pvpn-gen completion fish > ~/.config/fish/completions/pvpn-gen.fish',
   ].join('\n'),
   options: {

@@ -14,6 +14,13 @@ import { requireTool } from '../support/tools.js';
 const PAGE = `${REPO}/dist/pvpn-gen.1`;
 const readme = readFileSync(`${REPO}/README.md`, 'utf8');
 
+/** Text without man's overstrike (bold: X backspace X; underline: _ backspace X). */
+function overstruck(text: string): string {
+  let out = '';
+  for (const c of text) out = c.charCodeAt(0) === 8 ? out.slice(0, -1) : out + c;
+  return out;
+}
+
 /** The page as man shows it, in plain text (no bold, no hyphenation, wide enough for one option a line). */
 function rendered(): { text: string; warnings: string } {
   const r = spawnSync(requireTool('man'), ['--warnings', '-l', PAGE], {
@@ -21,7 +28,7 @@ function rendered(): { text: string; warnings: string } {
     env: { ...process.env, MANWIDTH: '200', MAN_KEEP_FORMATTING: '', MANPAGER: 'cat', PAGER: 'cat', LANG: 'C.UTF-8' },
   });
   expect(r.status).toBe(0);
-  return { text: r.stdout.replace(/.\x08/g, '').replace(/‐/g, '-'), warnings: r.stderr };
+  return { text: overstruck(r.stdout).replace(/‐/g, '-'), warnings: r.stderr };
 }
 
 test('man --warnings -l renders it without a warning', () => {
