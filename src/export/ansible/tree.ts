@@ -4,6 +4,7 @@
  * picks from by what changed. Pure. The commands come from the target's own `actions`, asked per file ("this one
  * path changed"), per new service and per removed one, so the role restarts exactly what install would.
  */
+import { STATE_DIR } from '../../paths.js';
 import { MANIFEST_FORMAT } from '../../plan/manifest.js';
 import { ancestors, record } from '../../plan/compare.js';
 import { createdListOf, directoriesPathOf, manifestFileOf, manifestsDirOf } from '../../plan/state-paths.js';
@@ -52,6 +53,8 @@ export interface TreeData {
   readonly links: readonly TreeLink[];
   /** what the supervisor and the scripts leave behind a removed service */
   readonly leftovers: readonly string[];
+  /** the directories the scripts make in pvpn-gen's state directory (its records of runs): they go with it */
+  readonly stateSubdirectories: readonly string[];
   readonly services: readonly TreeService[];
   readonly users: ReadonlyArray<{ readonly name: string; readonly home: string }>;
   readonly groups: readonly string[];
@@ -109,6 +112,7 @@ export function treeData(rendered: Rendered, manifestBase: { project: string; to
     for (const u of h.accounts.users) if (!users.has(u.name)) users.set(u.name, u.home);
     for (const g of h.accounts.groups) groups.add(g);
   }
+  const leftovers = services.flatMap((h) => target.leftovers(h));
   const record_: Manifest = {
     format: MANIFEST_FORMAT,
     tool: manifestBase.tool,
@@ -130,7 +134,8 @@ export function treeData(rendered: Rendered, manifestBase: { project: string; to
     files: files.sort(byPath),
     // links last in their own list: a runit enable link once the service directory is complete
     links: links.sort(byPath),
-    leftovers: services.flatMap((h) => target.leftovers(h)),
+    leftovers,
+    stateSubdirectories: [...new Set(leftovers.filter((p) => p.startsWith(`${STATE_DIR}/`)).flatMap(ancestors))].filter((d) => d.startsWith(`${STATE_DIR}/`)).sort(),
     services: services.map((h) => {
       const s = sequences.get(h.name) as { added: Action[]; stop: Action[]; removed: Action[] };
       return { name: h.name, added: ids(s.added), stop: ids(s.stop), removed: ids(s.removed) };
