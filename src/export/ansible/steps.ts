@@ -63,7 +63,7 @@ export function orderedSteps(sequences: readonly (readonly Unnumbered[])[]): Ste
   const pending = [...byKey.keys()];
   while (pending.length > 0) {
     const ready = pending.findIndex((k) => (before.get(k) ?? 0) === 0);
-    const [key] = pending.splice(ready < 0 ? 0 : ready, 1) as [string];
+    const [key] = pending.splice(Math.max(ready, 0), 1) as [string];
     order.push(key);
     for (const next of after.get(key) ?? []) before.set(next, (before.get(next) ?? 1) - 1);
   }
