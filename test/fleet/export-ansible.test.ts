@@ -112,7 +112,7 @@ describe('export ansible: one inventory over a live runsvdir and a booted system
   it('pvpn_gen_state=absent stops and removes everything the role installed, on both hosts', async () => {
     const run = await play(['-e', 'pvpn_gen_state=absent']);
     expect(run.code, why(run)).toBe(0);
-    const left = 'ls -d /etc/sv/fleet-echo /var/service/fleet-echo /etc/systemd/system/fleet-echo.service /etc/systemd/system/multi-user.target.wants/fleet-echo.service /etc/sysusers.d/pvpn-gen-fleet-echo.conf /var/lib/pvpn-gen 2>/dev/null; getent passwd pvpnfleet; pgrep -f "sleep 100000"';
+    const left = 'ls -d /etc/sv/fleet-echo /var/service/fleet-echo /etc/systemd/system/fleet-echo.service /etc/systemd/system/multi-user.target.wants/fleet-echo.service /etc/sysusers.d/pvpn-gen-fleet-echo.conf /var/lib/pvpn-gen 2>/dev/null; getent passwd pvpnfleet; pgrep -fx "/bin/sleep 100000"';
     for (const host of HOSTS) expect(await sh(host, left), host).toEqual({ code: 1, out: '' });
     expect((await pvpn('systemd', 'status')).out).toMatch(/nothing is installed here/);
   }, PLAY_MS);
