@@ -1,10 +1,10 @@
 /**
  * `pvpn-gen export ansible` deployed by real Ansible (Debian's ansible-core 2.14) to two hosts of the fleet
  * harness (test/harness/fleet.sh) with one inventory: a live runsvdir (Void layout) and a booted systemd 252. Lean
- * on purpose, five playbook runs: apply (the services run, and pvpn-gen itself on each host sees exactly what its
+ * on purpose, six playbook runs: apply (the services run, and pvpn-gen itself on each host sees exactly what its
  * own install would have made), apply again (changed=0, nothing restarted), the drift gate over a hand edit on one
- * host (that host and file named, the other host clean), an apply that repairs it and restarts that service only,
- * and pvpn_gen_state=absent (nothing left). Lint and syntax: test/export/ansible-lint.test.ts.
+ * host (exit 1, that host and file named, the other host clean), an apply that repairs it and restarts that service
+ * only (the gate then exits 0), and pvpn_gen_state=absent (nothing left). Lint and syntax: test/export/ansible-lint.test.ts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { changesOf, failedMessages } from '../harness/ansible-results.js';
 import { bootFleet, type Fleet, type FleetHost, type PlaybookRun } from '../harness/fleet.js';
 import { cli } from '../support/cli.js';
 import { BIN, REPO } from '../support/paths.js';
+import { spawnCapture } from '../support/spawn.js';
 
 const HOSTS: readonly FleetHost[] = ['runit', 'systemd'];
 const LIMIT = ['--limit', HOSTS.join(',')];
@@ -51,6 +52,13 @@ describe('export ansible: one inventory over a live runsvdir and a booted system
   const runitPid = async () => (await sh('runit', 'cat /var/service/fleet-echo/supervise/pid')).out;
   const systemdPid = async () => (await sh('systemd', 'systemctl show -P MainPID fleet-echo.service')).out;
   const play = (args: readonly string[] = []) => fleet.playbook(site, { args: [...LIMIT, ...args], timeoutMs: PLAY_MS });
+  /** the export's own gate, its ansible-playbook run as the fleet runs every playbook (its inventory, hermetic) */
+  const checkDrift = async () => {
+    const shim = join(work, 'ansible-playbook');
+    writeFileSync(shim, `#!/bin/sh\nexec /bin/bash ${REPO}/test/harness/fleet.sh playbook ${fleet.dir} -- "$@"\n`, { mode: 0o755 });
+    const run = await spawnCapture(join(work, 'export/check-drift'), LIMIT, { env: { ...process.env, ANSIBLE_PLAYBOOK: shim }, timeoutMs: PLAY_MS });
+    return { code: run.code, out: run.stdout + run.stderr };
+  };
 
   beforeAll(async () => {
     writeFileSync(join(work, 'fleet.yaml'), SPEC);
@@ -89,12 +97,13 @@ describe('export ansible: one inventory over a live runsvdir and a booted system
     expect([await runitPid(), await systemdPid()]).toEqual(before);
   }, PLAY_MS);
 
-  it('the drift gate fails the host with a hand edit, naming the file, and leaves the edit', async () => {
+  it('the drift gate (check-drift) exits 1 over a hand edit on one host, naming host and file, and leaves the edit', async () => {
     await sh('systemd', `echo '# edited by hand' >> ${UNIT}`);
-    const run = await play(['--check', '--diff']);
-    expect(run.code).toBe(2); // ansible-playbook: a host failed
-    expect(run.stats.runit).toMatchObject({ failures: 0, changed: 0 });
-    expect(failedMessages(run.json!, 'systemd')).toEqual([expect.stringContaining(`pvpn-gen drift on systemd: ${UNIT}`)]);
+    const gate = await checkDrift();
+    expect(gate.code, gate.out).toBe(1);
+    expect(gate.out).toContain(`pvpn-gen drift on systemd: ${UNIT}`);
+    expect(gate.out).toMatch(/^runit +: ok=\d+ +changed=0 +unreachable=0 +failed=0/m);
+    expect(gate.out).toContain('-# edited by hand'); // the diff (--diff) of that file: the host's line goes
     expect((await sh('systemd', `tail -n 1 ${UNIT}`)).out).toBe('# edited by hand');
   }, PLAY_MS);
 
@@ -107,6 +116,8 @@ describe('export ansible: one inventory over a live runsvdir and a booted system
     expect(await runitPid()).toBe(runitBefore);
     expect(await systemdPid()).not.toBe(systemdBefore);
     expect((await pvpn('systemd', 'diff --spec /tmp/fleet.yaml')).code).toBe(0);
+    const gate = await checkDrift();
+    expect(gate.code, gate.out).toBe(0);
   }, PLAY_MS);
 
   it('pvpn_gen_state=absent stops and removes everything the role installed, on both hosts', async () => {
