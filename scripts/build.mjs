@@ -104,6 +104,7 @@ for (const [expected, ...args] of [
   [0, 'validate'],
   [0, 'render', '--target', 'systemd'],
   [0, 'render', '--target', 'runit'],
+  [0, 'export', 'ansible', '--out', join(stage, 'ansible')],
   [1, 'diff', '--target', 'systemd', '--root', join(stage, 'systemd')],
   [1, 'diff', '--target', 'runit', '--root', join(stage, 'runit')],
   [0, 'install', '--yes', '--target', 'systemd', '--root', join(stage, 'systemd')],

@@ -8,6 +8,8 @@
  * test/suites.test.ts checks that.
  */
 export const INTEGRATION_TESTS: Readonly<Record<string, string>> = {
+  'test/export/ansible-lint.test.ts': 'ansible-playbook --syntax-check and ansible-lint on exported roles',
+  'test/fleet/': 'root: exported Ansible roles deployed to the fleet harness (a live runsvdir, a booted systemd)',
   'test/e2e/': 'root: pvpn-gen installs into the runit and systemd sandboxes and the jobs really run',
   'test/harness/': 'root: boots the systemd, runit, dinit, s6 and OpenRC machines (the last three from scripts/build-inits.sh); Ansible and D-Bus sessions in them',
   'test/security/': 'root: attacks run as service users under the real runsv and systemd',

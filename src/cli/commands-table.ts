@@ -54,6 +54,18 @@ export const render = defineCommand({
   },
 });
 
+export const exportCommand = defineCommand({
+  name: 'export',
+  args: [{ name: 'format' }],
+  help: 'write the spec as an Ansible playbook and role for a fleet: export ansible --out DIR',
+  details:
+    'The role holds the files of every target and layout the spec renders to, exactly as rendered; each host gets those of its init system. README: "Fleet deploys with Ansible".',
+  options: {
+    out: defineOption({ type: 'string', short: 'o', value: 'dir', complete: 'dir', required: true, help: 'write the playbook and the role under DIR (new, empty, or an earlier export)' }),
+    templates: defineOption({ type: 'string', value: 'dir', complete: 'dir', help: 'use the .hbs templates in DIR (same names as templates/) instead of the built-in ones' }),
+  },
+});
+
 export const schema = defineCommand({ name: 'schema', help: 'print the JSON Schema of the spec (for editors and CI)', options: {} });
 
 export const init = defineCommand({
@@ -160,4 +172,4 @@ export const completion = defineCommand({
 });
 
 /** Every command, in the order of --help; command NAME runs the default export of src/cli/commands/NAME.ts. */
-export const COMMANDS: readonly CommandDef[] = [validate, render, schema, init, set, unset, diff, install, uninstall, status, start, stop, restart, runNow, logs, detect, completion];
+export const COMMANDS: readonly CommandDef[] = [validate, render, exportCommand, schema, init, set, unset, diff, install, uninstall, status, start, stop, restart, runNow, logs, detect, completion];
