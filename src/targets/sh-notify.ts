@@ -6,6 +6,8 @@
  */
 import type { ServiceModel } from '../model/types.js';
 import { STATE_DIR } from '../paths.js';
+import { parseNotificationRecord, type NotificationRecord } from './status.js';
+import type { StatusPort } from './target.js';
 
 /** Root's own files per service: NAME.outcome (the last run's), NAME.event and NAME.sent (the last notification). */
 export const NOTIFY_STATE = { dir: `${STATE_DIR}/notify`, base: '/var/lib' } as const;
@@ -51,4 +53,10 @@ export function shNotifyView(service: ServiceModel, runsCommand: boolean): ShNot
     },
     changedExitStatus: service.changedExitStatus,
   };
+}
+
+/** For `status`: the last notification sent about service NAME, read from root's record of it. */
+export function lastNotificationOf(name: string, port: Pick<StatusPort, 'read'>): { lastNotification?: NotificationRecord } {
+  const record = parseNotificationRecord(port.read(`${NOTIFY_STATE.dir}/${name}.sent`));
+  return record ? { lastNotification: record } : {};
 }
