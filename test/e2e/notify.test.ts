@@ -27,6 +27,7 @@ const NAME = 'notify-job';
 const DIR = `/var/lib/${NAME}`;
 const SPEC_FILE = '/root/notify-e2e/spec.yaml';
 const EXIT_FILE = '/etc/notify-e2e/exit';
+const SKIP_FILE = '/etc/notify-e2e/skip';
 const ALICE = { user: 'alice', uid: 4242 };
 
 const spec = {
@@ -35,13 +36,14 @@ const spec = {
     [NAME]: {
       description: DESCRIPTION,
       command: ['/bin/sh', '-c', `read -r code <${EXIT_FILE}; exit "$code"`],
+      precondition: ['/bin/sh', '-c', `test ! -e ${SKIP_FILE}`],
       interval: '1h',
       onBoot: '1h', // runs only when the test asks (run-now)
       user: 'notify-svc',
       workingDirectory: DIR,
       changedExitStatus: 3,
       notify: {
-        on: ['failure', 'recovery', 'changed'],
+        on: ['failure', 'recovery', 'changed', 'skipped'],
         // records what it was given: who it runs as and the NOTIFY_* variables
         command: [
           '/usr/bin/python3', '-c',
@@ -155,6 +157,17 @@ function notifySuite(target: 'runit' | 'systemd', boot: () => Promise<Box>): voi
       expect((await status()).lastNotification).toMatchObject({ event: 'failure', desktop: [] });
       await waitUntil('the command record of the failure', async () => (await commandRecords()).length === before + 1);
       expect((await runWith(0)).lastRun).toMatchObject({ outcome: 'success', status: 0 });
+    });
+
+    it('a run the precondition skips is the skipped event', async () => {
+      const before = (await commandRecords()).length;
+      expect((await box.sh(`touch ${SKIP_FILE}`)).code).toBe(0);
+      const r = await box.pvpn('run-now', NAME);
+      expect(r.code, r.stderr).toBe(0);
+      await waitUntil('the skipped run in status', async () => (await status()).runs.at(-1)?.outcome === 'skipped', 30_000);
+      await waitUntil('the notification of the skipped run', async () => (await status()).lastNotification?.event === 'skipped', 20_000);
+      await waitUntil('the command record of the skipped run', async () => (await commandRecords()).length === before + 1);
+      expect((await commandRecords()).at(-1)?.env).toMatchObject({ NOTIFY_EVENT: 'skipped', NOTIFY_SUMMARY: `${DESCRIPTION} skipped` });
     });
   });
 }
