@@ -78,7 +78,7 @@ describe('runit', () => {
   });
 
   test('desktop: false leaves the desktop delivery out', () => {
-    expect(run('    notify: { desktop: false, command: [/usr/bin/mail] }\n')).not.toContain('gdbus');
+    expect(run('    notify: { desktop: false, command: [/usr/bin/mail] }\n')).not.toContain('org.freedesktop.Notifications');
   });
 });
 
