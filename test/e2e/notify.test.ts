@@ -6,7 +6,10 @@
  * session bus, sent as them; the notification command gets the same three as the service's user; with nobody logged
  * in a run is neither failed nor held up by the delivery.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
+import { compileSpec } from '../../src/model/compile.js';
+import { renderSpec } from '../../src/render/render.js';
 import { dump as stringify } from 'js-yaml';
 import { NOTIFY_HARNESS_DIR, assertNotifyPrerequisites, logIn, type DesktopSession, type SandboxExec } from '../harness/notify-session.js';
 import { bootRunit } from '../harness/runit-sandbox.js';
@@ -191,6 +194,38 @@ function notifySuite(target: 'runit' | 'systemd', boot: () => Promise<Box>): voi
     });
   });
 }
+
+/** The arguments of a systemd Exec line as systemd reads them (systemdExecArg's escapes undone). */
+function execArgs(line: string): string[] {
+  const args: string[] = [];
+  for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+    args.push(
+      (m[1] ?? '').replace(/\\(x[0-9a-f]{2}|.)|%%|\$\$/g, (all, esc: string | undefined) => {
+        if (all === '%%' || all === '$$') return all[0] as string;
+        if (esc === 'n') return '\n';
+        if (esc === 't') return '\t';
+        return esc && esc.length === 3 ? String.fromCharCode(Number.parseInt(esc.slice(1), 16)) : (esc as string);
+      }),
+    );
+  }
+  return args;
+}
+
+test('the scripts inside NAME-notify@.service pass shellcheck and dash -n', () => {
+  const rendered = renderSpec(compileSpec(stringify(spec), 'spec.yaml'), { target: 'systemd' });
+  const unit = rendered.entries.find((e) => e.path.endsWith(`/${NAME}-notify@.service`));
+  if (unit?.kind !== 'file') throw new Error('no notification unit');
+  const scripts = unit.content.split('\n').filter((l) => l.startsWith('ExecStart=')).map((l) => execArgs(l)[2] ?? '');
+  expect(scripts).toHaveLength(2);
+  expect(scripts[0]).toContain('notify_run failure');
+  for (const script of scripts) {
+    const text = `#!/bin/sh\n${script}`;
+    const sc = spawnSync('shellcheck', ['-s', 'sh', '-'], { input: text, encoding: 'utf8' });
+    expect(sc.status, sc.stdout + sc.stderr).toBe(0);
+    const dash = spawnSync('dash', ['-n'], { input: text, encoding: 'utf8' });
+    expect(dash.status, dash.stderr).toBe(0);
+  }
+});
 
 notifySuite('runit', async () => {
   const sb = bootRunit('/var/service', [NOTIFY_HARNESS_DIR.replace(/\/test\/harness$/, '')]);
