@@ -192,6 +192,13 @@ function notifySuite(target: 'runit' | 'systemd', boot: () => Promise<Box>): voi
       await waitUntil('the command record of the skipped run', async () => (await commandRecords()).slice(before).some((r) => r.env.NOTIFY_EVENT === 'skipped'));
       expect((await commandRecords()).find((r) => r.env.NOTIFY_EVENT === 'skipped')?.env).toMatchObject({ NOTIFY_SUMMARY: `${DESCRIPTION} skipped` });
     });
+
+    it('uninstall removes the job and its notification unit', async () => {
+      const r = await box.pvpn('--spec', SPEC_FILE, 'uninstall', '--yes');
+      expect(r.code, r.stderr + r.stdout).toBe(0);
+      const left = await box.sh(`ls /etc/systemd/system/${NAME}* /etc/sv/${NAME} /var/service/${NAME} 2>/dev/null`);
+      expect(left.stdout).toBe('');
+    });
   });
 }
 
