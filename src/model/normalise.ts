@@ -62,7 +62,7 @@ export function normaliseSpec(document: SpecDocument, source: SpecSource, specNa
           : pointerOf(['defaults', key]);
         problems.push({ severity: 'error', file: source.file, position: source.locate(pointer, 'key'), pointer, message });
       };
-      return normaliseService(name, fields, report);
+      return normaliseService(name, fields, report, own);
     });
   if (problems.length > 0) throw new SpecError(problems);
   return { specName, project: document.project ?? DEFAULT_PROJECT, services };
@@ -70,7 +70,7 @@ export function normaliseSpec(document: SpecDocument, source: SpecSource, specNa
 
 type Report = (key: string, message: string) => void;
 
-function normaliseService(name: string, fields: ServiceFields, report: Report): ServiceModel {
+function normaliseService(name: string, fields: ServiceFields, report: Report, own: ServiceFields = fields): ServiceModel {
   const setKeys = new Set(Object.keys(fields));
   // The schema admits only the forms these parsers read; what is left to refuse is a value too large to hold.
   // `key` places the message (a service field); `field` names what it is about, e.g. limits.runtime.
@@ -107,8 +107,8 @@ function normaliseService(name: string, fields: ServiceFields, report: Report): 
     command: fields.command as Argv,
     precondition: fields.precondition ?? null,
     onFailure: fields.onFailure ?? null,
-    notify: notifyOf(fields, schedule, report),
-    changedExitStatus: fields.changedExitStatus ?? null,
+    notify: notifyOf(fields, schedule, report, own),
+    changedExitStatus: schedule.kind === 'daemon' ? null : (fields.changedExitStatus ?? null),
     schedule,
     identity,
     workingDirectory: fields.workingDirectory ?? null,
@@ -210,11 +210,14 @@ function scheduleOf(
   return { kind: 'interval', intervalMs, onBootMs: duration('onBoot', fields.onBoot), randomizedDelayMs, accuracyMs };
 }
 
-/** notify: true is the defaults; false or absent, nobody is told. Periodic jobs only: a daemon has no runs. */
-function notifyOf(fields: ServiceFields, schedule: Schedule, report: Report): Notify | null {
+/**
+ * notify: true is the defaults; false or absent, nobody is told. Periodic jobs only: a daemon has no runs (set in
+ * `defaults`, it applies to the periodic jobs and daemons ignore it).
+ */
+function notifyOf(fields: ServiceFields, schedule: Schedule, report: Report, own: ServiceFields): Notify | null {
   if (schedule.kind === 'daemon') {
     for (const key of ['notify', 'changedExitStatus'] as const) {
-      if (fields[key] !== undefined) report(key, `${key} applies to periodic jobs (interval or calendar): a daemon has no runs to report`);
+      if (own[key] !== undefined) report(key, `${key} applies to periodic jobs (interval or calendar): a daemon has no runs to report`);
     }
     return null;
   }

@@ -37,6 +37,13 @@ describe('the spec', () => {
     expect(model(job(extra)).services[0]?.notify).toEqual(expected);
   });
 
+  test('set in defaults, it reaches the periodic jobs and daemons ignore it', () => {
+    const text = 'version: 1\ndefaults:\n  notify: true\n  changedExitStatus: 3\nservices:\n  job:\n    command: [/bin/true]\n    interval: 1h\n  daemon:\n    command: [/bin/true]\n';
+    const [daemon, periodic] = model(text).services;
+    expect(daemon).toMatchObject({ name: 'daemon', notify: null, changedExitStatus: null });
+    expect(periodic).toMatchObject({ name: 'job', changedExitStatus: 3, notify: { desktop: true } });
+  });
+
   test('changedExitStatus is kept', () => {
     expect(model(job('    changedExitStatus: 3\n')).services[0]?.changedExitStatus).toBe(3);
   });
