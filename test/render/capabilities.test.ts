@@ -25,6 +25,8 @@ const SETTING: Readonly<Record<string, string>> = {
   after: 'after: [network-online.target]',
   wants: 'wants: [network-online.target]',
   logging: 'logging: { keep: 3 }',
+  notify: 'notify: true',
+  changedExitStatus: 'changedExitStatus: 3',
 };
 
 const gaps = CAPABILITY_KEYS.flatMap((key) =>

@@ -29,6 +29,8 @@ export const DINIT_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   'limits.nofile': ['exact', 'prlimit --nofile'],
   'limits.nproc': ['exact', 'prlimit --nproc'],
   'limits.runtime': ['exact', 'timeout(1)'],
+  notify: ['none', 'not delivered on this target yet (runit and systemd deliver it): no desktop notification, no command'],
+  changedExitStatus: ['none', 'not known to this target yet: that exit status is a failure here'],
   nice: ['exact', 'nice = in the service description'],
   'hardening.profile': ['approximate', 'user, umask 077, rlimits and setpriv --no-new-privs; more with sandbox: bwrap'],
   'hardening.network': ['none', 'only with sandbox: bwrap (--unshare-net)'],

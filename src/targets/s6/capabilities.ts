@@ -29,6 +29,8 @@ export const S6_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   'limits.nofile': ['exact', 'prlimit --nofile (soft and hard)'],
   'limits.nproc': ['exact', 'prlimit --nproc (soft and hard)'],
   'limits.runtime': ['exact', 'timeout(1)'],
+  notify: ['none', 'not delivered on this target yet (runit and systemd deliver it): no desktop notification, no command'],
+  changedExitStatus: ['none', 'not known to this target yet: that exit status is a failure here'],
   nice: ['exact', 'nice(1)'],
   'hardening.profile': ['approximate', 'user, umask 077 and rlimits; more with sandbox: bwrap'],
   'hardening.network': ['none', 'only with sandbox: bwrap (--unshare-net)'],
