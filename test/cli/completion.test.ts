@@ -15,6 +15,7 @@ import { completionScript } from '../../src/cli/completion/index.js';
 import { binSync } from '../support/bin.js';
 import { BIN, FIXTURES } from '../support/paths.js';
 import { requireTool } from '../support/tools.js';
+import { TARGET_NAMES } from '../../src/targets/names.js';
 
 const SERVICES = ['protonvpn-healthcheck', 'protonvpn-tray-bridge', 'protonvpn-updater'];
 let home: string;
@@ -65,8 +66,8 @@ describe.each([
     ['pvpn-gen ', commandNames],
     ['pvpn-gen st', ['start', 'status', 'stop']],
     ['pvpn-gen --spec x.yaml re', ['render', 'restart']],
-    ['pvpn-gen render --target ', ['runit', 'systemd']],
-    ['pvpn-gen diff --target ', ['auto', 'runit', 'systemd']],
+    ['pvpn-gen render --target ', [...TARGET_NAMES]],
+    ['pvpn-gen diff --target ', ['auto', ...TARGET_NAMES]],
     ['pvpn-gen render --layout ', ['artix', 'debian', 'void']],
     ['pvpn-gen completion ', ['bash', 'fish', 'zsh']],
     ['pvpn-gen status ', SERVICES],
