@@ -57,6 +57,10 @@ services:
     environment: { FROM_SPEC: spec, OVERRIDDEN: spec }
     environmentFile: /etc/pvpn-e2e/env
     credentials: { token: /etc/pvpn-e2e/token }
+  e2e-sleeper:
+    command: [/bin/sleep, "1000"]
+    restart: on-failure
+    user: daemon
 `;
 
 interface Probe {
@@ -118,7 +122,7 @@ describe('s6-rc (s6-svscan as PID 1, Artix layout)', () => {
     const active = (await sh('s6-rc -a list')).stdout.split('\n');
     for (const name of ['e2e-job', 'e2e-manual', 'e2e-fail', 'e2e-daemon']) expect(active).toEqual(expect.arrayContaining([`${name}-srv`, `${name}-log`]));
     expect((await sh('s6-rc-db -c /etc/s6/rc/compiled contents default | sort')).stdout).toBe(
-      ['e2e-daemon-log', 'e2e-daemon-srv', 'e2e-fail-log', 'e2e-fail-srv', 'e2e-job-log', 'e2e-job-srv', 'e2e-manual-log', 'e2e-manual-srv', ''].join('\n'),
+      ['e2e-daemon-log', 'e2e-daemon-srv', 'e2e-fail-log', 'e2e-fail-srv', 'e2e-job-log', 'e2e-job-srv', 'e2e-manual-log', 'e2e-manual-srv', 'e2e-sleeper-log', 'e2e-sleeper-srv', ''].join('\n'),
     );
     for (const dir of ['e2e-job-srv', 'e2e-job-log']) expect((await sh(`s6-svstat -o up /run/service/${dir}`)).stdout).toBe('true\n');
     expect((await sh('ps -o user= -C s6-log | sort -u')).stdout).toBe('_s6-log\n');
@@ -211,6 +215,18 @@ describe('s6-rc (s6-svscan as PID 1, Artix layout)', () => {
       const now = await pid();
       return now !== first && now !== '-1';
     });
+  }, 60_000);
+
+  test('a running daemon restarted (TERM, then up) comes back and stays up, through pvpn-gen and s6-svc -r', async () => {
+    const pid = async () => (await sh('s6-svstat -o pid /run/service/e2e-sleeper-srv')).stdout.trim();
+    await waitFor('the daemon', async () => (await pid()) !== '-1');
+    for (const restart of [() => pvpn('restart', 'e2e-sleeper'), () => sh('s6-svc -r /run/service/e2e-sleeper-srv')]) {
+      const before = await pid();
+      expect((await restart()).code).toBe(0);
+      await waitFor('a new daemon', async () => ![before, '-1'].includes(await pid()));
+      await sleep(2500);
+      expect((await sh('s6-svstat -o up,wantedup /run/service/e2e-sleeper-srv')).stdout).toBe('true true\n');
+    }
   }, 60_000);
 
   test('s6-log writes the log as its user and rotates it, keeping 3 files; logs shows its end', async () => {
