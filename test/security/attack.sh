@@ -25,6 +25,12 @@ nest)
 	sleep 2
 	exit 1
 	;;
+stubborn)
+	# Ignore the TERM that stopping sends, for ever: stopping must still end it (runit: sv force-stop kills it after
+	# its wait), or it would hold the uninstall and its runsv
+	trap '' TERM
+	while :; do sleep 1; done
+	;;
 preload)
 	# the spec's or the environment file's LD_PRELOAD: loaded by this job (its own business), never by root
 	exit 0

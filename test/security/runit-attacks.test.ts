@@ -11,6 +11,7 @@
  *  - the log user planting links as `current`, `config`, `config.new`, and a race during rotation (log);
  *  - a credential source the job can replace, swapped for a link to /etc/shadow (secret); the copies go on stop;
  *  - lines that forge the run record, and terminal escapes for `pvpn-gen logs` (forge);
+ *  - a job that ignores TERM, which must not hold the uninstall (stubborn);
  *  - all of it again while pvpn-gen reinstalls and uninstalls.
  * A local user's attacks on --root, the manifest, the journal and the spec search are in local-user-attacks.
  */
@@ -61,6 +62,10 @@ services:
     command: [/usr/local/bin/pvpn-attack, forge]
     user: atk
     interval: 1s
+  atk-stubborn:
+    command: [/usr/local/bin/pvpn-attack, stubborn]
+    user: atk
+    restart: always
 `;
 
 /** What no attack may change, hashed; and what no attack may create. */
@@ -113,7 +118,7 @@ describe.each([
     expect(r.code, r.stderr).toBe(0);
     before = await run(snapshot);
     await waitUntil('the jobs to have run', async () => (await sh('ls /tmp/atk-seen | wc -l')).stdout.trim() !== '0', 40_000);
-    await waitUntil('svlogd of every service', async () => (await sh('pgrep -x svlogd | wc -l')).stdout.trim() === '6', 40_000);
+    await waitUntil('svlogd of every service', async () => (await sh('pgrep -x svlogd | wc -l')).stdout.trim() === '7', 40_000);
     await expectCanariesIntact();
   }, 90_000);
 
@@ -172,8 +177,9 @@ describe.each([
     // a compromised log user: links everywhere, then a restart of the logger (log/run runs as root again)
     await run(`cd ${logDir} && chpst -u _runit-log sh -c 'rm -f current config config.new && ln -s /etc/ld.so.preload current && ln -s /etc/passwd config.new && ln -s /etc/shadow config'`);
     await run(`sv restart ${serviceDir}/atk-log/log || true`);
-    // and a race while svlogd rotates every run (4 KB files, 12 KB per run)
-    await run(`chpst -u _runit-log sh -c 'i=0; while [ $i -lt 300 ]; do ln -sf /etc/ld.so.preload ${logDir}/current.tmp 2>/dev/null; mv -f ${logDir}/current.tmp ${logDir}/current 2>/dev/null; i=$((i+1)); done' & sleep 4`);
+    // and a race while svlogd rotates every run (4 KB files, 12 KB per run), for 4 s: bounded by time, not by a
+    // count of rounds (300 rounds took over a minute at a load of 30, and the test waited for them)
+    await run(`chpst -u _runit-log sh -c 'end=$(($(date +%s) + 4)); while [ "$(date +%s)" -lt "$end" ]; do ln -sf /etc/ld.so.preload ${logDir}/current.tmp 2>/dev/null; mv -f ${logDir}/current.tmp ${logDir}/current 2>/dev/null; done'`);
     await expectCanariesIntact();
     // the admin clears the links; logging resumes as the log user
     await run(`rm -f ${logDir}/current ${logDir}/config ${logDir}/config.new; sv restart ${serviceDir}/atk-log/log || true`);
@@ -203,11 +209,14 @@ describe.each([
   }, 120_000);
 
   test('uninstall while the attacks go on: the canaries hold, and nothing root handed the jobs is left', async () => {
+    // atk-stubborn ignores TERM: it is killed after sv's wait, and nothing of it is left
+    expect(await run('pgrep -u atk -f "pvpn-attack [s]tubborn" | wc -l')).not.toBe('0\n');
     const r = await pvpn('uninstall', '--yes');
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect((await sh('pgrep -f "pvpn-attack [s]tubborn"')).stdout).toBe('');
     // the accounts pvpn-gen created are gone again: /etc/passwd and /etc/shadow as they were before the install
     await expectCanariesIntact(pristine);
     expect((await sh('find /run/pvpn-gen -mindepth 2')).stdout).toBe('');
     expect((await sh('test -e /var/lib/pvpn-gen')).code).not.toBe(0);
-  }, 120_000);
+  }, 180_000);
 });

@@ -105,5 +105,7 @@ describe.each(VARIANTS)('%s: SIGKILL at every step of an upgrade', (_name, targe
     }
     // the upgrade has dozens of steps; make sure the loop really exercised them
     expect(kills).toBeGreaterThan(20);
-  }, 240_000);
+    // a guard against a hang, not a speed target: each step starts the CLI three times; ~50 s on a quiet machine,
+    // over 240 s at a load of 25
+  }, 600_000);
 });

@@ -22,8 +22,9 @@ export function runitActions(d: ServiceDelta): { before: Action[]; after: Action
   const before: Action[] = [];
   const after: Action[] = [];
   for (const s of d.removed.map(asRunit)) {
-    // the job first, then its logger, so that its last lines are still logged
-    before.push(sv(s, 'stop', s.serviceDir), sv(s, 'stop', `${s.serviceDir}/log`));
+    // the job first, then its logger, so that its last lines are still logged. force-stop: a job that ignores TERM
+    // (its user's choice, not root's) is killed after 15 s instead of keeping runsv, and the uninstall, waiting
+    before.push(sv(s, '-w', '15', 'force-stop', s.serviceDir), sv(s, '-w', '15', 'force-stop', `${s.serviceDir}/log`));
     after.push({
       kind: 'wait-gone',
       service: s.name,
