@@ -100,6 +100,21 @@ describe('packaging/', () => {
   });
 });
 
+let cacheFilled: string | undefined;
+/**
+ * The package's dependencies in an npm cache, fetched before any build and with the network (the one step that has
+ * it), kept in node_modules/.cache so that a second run asks the registry nothing new. A build given this cache and
+ * npm_config_offline installs the tarball without the network.
+ */
+function dependencyCache(): string {
+  if (cacheFilled) return cacheFilled;
+  const cache = `${REPO}/node_modules/.cache/pvpn-gen-packaging-npm`;
+  const prefix = mkdtempSync(join(tmpdir(), 'pvpn-fetch-'));
+  execFileSync('npm', ['install', '-g', '--prefix', prefix, '--cache', cache, '--prefer-offline', '--no-audit', '--no-fund', '--omit=dev', tarball], { stdio: 'pipe' });
+  cacheFilled = cache;
+  return cache;
+}
+
 describe('makepkg builds the PKGBUILD: as nobody, without the network, from the npm tarball', () => {
   const NOBODY = 65534;
   let work: string;
@@ -135,11 +150,7 @@ describe('makepkg builds the PKGBUILD: as nobody, without the network, from the 
     for (const tool of ['makepkg', 'fakeroot', 'bsdtar']) requireTool(tool);
     work = mkdtempSync(join(tmpdir(), 'pvpn-makepkg-'));
     mkdirSync(join(work, 'home'));
-    // The dependencies, before the build and with the network: npm's own cache of them, kept in node_modules/.cache
-    // so that a second run asks the registry nothing new. The build gets a copy, and npm_config_offline.
-    const cache = `${REPO}/node_modules/.cache/pvpn-gen-makepkg-npm`;
-    execFileSync('npm', ['install', '-g', '--prefix', join(work, 'fetch'), '--cache', cache, '--prefer-offline', '--no-audit', '--no-fund', '--omit=dev', tarball], { stdio: 'pipe' });
-    cpSync(cache, join(work, 'npm-cache'), { recursive: true });
+    cpSync(dependencyCache(), join(work, 'npm-cache'), { recursive: true }); // nobody's own copy
     const sum = createHash('sha256').update(readFileSync(tarball)).digest('hex');
     layBuildDir(join(work, 'build'), tarball, sum);
     chownTree(work);
@@ -217,3 +228,58 @@ describe('makepkg builds the PKGBUILD: as nobody, without the network, from the 
     expect(man.stdout).toContain('pvpn-gen completion');
   });
 });
+
+test('the Void template: do_install, run by bash without the network, with stand-ins for the xbps-src helpers it calls', () => {
+  // Not xbps-src (not in Debian; it builds in a Void chroot): vcompletion and vinstall as void-packages' Manual.md
+  // describes them, wrksrc and XBPS_SRCDISTDIR laid out as xbps-src lays them. It shows that the npm command line
+  // works from the distfile and that the paths it installs exist in the tarball.
+  requireRoot('unshare --net: do_install runs in a network namespace of its own, as the build does');
+  const dir = mkdtempSync(join(tmpdir(), 'pvpn-void-'));
+  const sources = join(dir, 'sources');
+  mkdirSync(join(sources, `pvpn-gen-${pkg.version}`), { recursive: true });
+  cpSync(tarball, join(sources, `pvpn-gen-${pkg.version}`, `pvpn-gen-${pkg.version}.tgz`));
+  const destdir = join(dir, 'destdir');
+  // the cache do_install names (${wrksrc}/npm-cache) holds the dependencies already: xbps-src passes no npm_config_*
+  // into its chroot, so offline is the one setting given
+  cpSync(dependencyCache(), join(dir, 'builddir', `pvpn-gen-${pkg.version}`, 'npm-cache'), { recursive: true });
+  const script = [
+    'set -e',
+    'vcompletion() {',
+    '  local cmd="${3:-$pkgname}"',
+    '  case "$2" in',
+    '    bash) install -Dm644 "$1" "$DESTDIR/usr/share/bash-completion/completions/$cmd" ;;',
+    '    zsh) install -Dm644 "$1" "$DESTDIR/usr/share/zsh/site-functions/_$cmd" ;;',
+    '    fish) install -Dm644 "$1" "$DESTDIR/usr/share/fish/vendor_completions.d/$cmd.fish" ;;',
+    '    *) echo "vcompletion: no shell $2" >&2; return 1 ;;',
+    '  esac',
+    '}',
+    'vinstall() { install -Dm"$2" "$1" "$DESTDIR/$3/${4:-${1##*/}}"; }',
+    '. "$1"',
+    'wrksrc="$XBPS_BUILDDIR/$pkgname-$version"',
+    'cd "$wrksrc"', // create_wrksrc=yes made it
+    'do_install',
+  ].join('\n');
+  const r = spawnSync(requireTool('unshare'), ['--net', '--', requireTool('bash'), '-c', script, 'bash', `${REPO}/packaging/void/srcpkgs/pvpn-gen/template`], {
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      DESTDIR: destdir,
+      XBPS_SRCDISTDIR: sources,
+      XBPS_BUILDDIR: join(dir, 'builddir'),
+      npm_config_offline: 'true',
+    },
+  });
+  expect(r.status, r.stderr).toBe(0);
+  for (const path of [
+    'usr/share/bash-completion/completions/pvpn-gen',
+    'usr/share/zsh/site-functions/_pvpn-gen',
+    'usr/share/fish/vendor_completions.d/pvpn-gen.fish',
+    'usr/share/pvpn-gen/pvpn-gen.schema.json',
+  ]) {
+    expect(lstatSync(join(destdir, path)).isFile(), path).toBe(true);
+  }
+  expect(readlinkSync(join(destdir, 'usr/share/man/man1/pvpn-gen.1'))).toBe('../../../lib/node_modules/pvpn-gen/dist/pvpn-gen.1');
+  const version = spawnSync(join(destdir, 'usr/bin/pvpn-gen'), ['--version'], { encoding: 'utf8' });
+  expect(version.stdout).toBe(`${pkg.version}\n`);
+}, 600_000);
