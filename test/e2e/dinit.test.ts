@@ -238,6 +238,12 @@ describe('dinit (0.22 as PID 1, Artix layout)', () => {
       const after = pidOf(await dinitStatus('e2e-job'));
       return after !== undefined && after !== first;
     }, 10_000);
+    // a restart of a stopped service starts it, as systemctl restart does (dinitctl restart alone refuses it)
+    expect((await pvpn('stop', 'e2e-job')).code).toBe(0);
+    expect(await dinitStatus('e2e-job')).toMatch(/State: STOPPED/);
+    const restarted = await pvpn('restart', 'e2e-job');
+    expect(restarted.code, restarted.stdout + restarted.stderr).toBe(0);
+    await waitFor('started by the restart', async () => /State: STARTED/.test(await dinitStatus('e2e-job')), 10_000);
   }, 60_000);
 
   test('logs shows the end of dinit\'s logfile', async () => {

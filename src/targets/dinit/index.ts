@@ -43,6 +43,8 @@ export const dinit: Target = {
   control(handle, verb) {
     const s = asDinit(handle);
     if (verb === 'run-now') return s.periodic ? { argv: ['dinitctl', 'signal', 'HUP', s.name] } : null;
+    // `dinitctl restart` refuses a stopped service; a restart starts it, as systemctl restart does
+    if (verb === 'restart') return { argv: ['dinitctl', 'restart', s.name], otherwise: { argv: ['dinitctl', 'start', s.name] } };
     return { argv: ['dinitctl', verb, s.name] };
   },
   logs(handle, { follow, lines }) {
