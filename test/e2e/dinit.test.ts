@@ -6,6 +6,7 @@
  * uninstall stops and removes everything, leaving the root as it was before the install.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { dinit } from '../../src/targets/dinit/index.js';
 import { bootDinit } from '../harness/dinit-sandbox.js';
 import type { InitMachine } from '../harness/init-machine.js';
 import { BIN, REPO } from '../support/paths.js';
@@ -109,6 +110,8 @@ describe('dinit (0.22 as PID 1, Artix layout)', () => {
   test('detect finds dinit by its control socket', async () => {
     const r = await pvpn('detect');
     expect(r.stdout).toContain('/run/dinitctl exists: dinit runs');
+    // what the Ansible export reads (ansible_service_mgr, from PID 1's name) picks dinit's files too
+    expect(dinit.pid1Names).toContain((await sh('cat /proc/1/comm')).stdout.trim());
   }, 60_000);
 
   test('install writes the files, enables and starts every service under dinit', async () => {

@@ -53,4 +53,7 @@ export const dinit: Target = {
   status: (handle, port) => dinitStatus(asDinit(handle), port),
   detectPaths: DINIT_DETECT_PATHS,
   detect: detectDinit,
+  // dinit as PID 1 under its own name; started as /sbin/init (a link to it), PID 1 is `init` and Ansible guesses
+  // sysvinit: the inventory names the target then
+  pid1Names: ['dinit'],
 };
