@@ -4,10 +4,15 @@
  */
 import { realSystem } from '../system/port.js';
 import { targetNamed } from '../targets/index.js';
-import type { ControlVerb } from '../targets/target.js';
+import type { Command, ControlVerb } from '../targets/target.js';
 import { OperationError } from '../errors.js';
 import type { Io } from './io.js';
 import { installedServices } from './installed.js';
+
+function run(command: Command) {
+  const [program, ...rest] = command.argv;
+  return realSystem.run(program as string, rest, command.env ? { env: { ...process.env, ...command.env } } : {});
+}
 
 export function runVerb(verb: ControlVerb) {
   return async (options: { readonly project?: string | undefined }, io: Io, args: string[]): Promise<number> => {
@@ -19,9 +24,12 @@ export function runVerb(verb: ControlVerb) {
         if (args.length > 0) throw new OperationError(`${service.name} is a daemon, it has no runs to start now; use \`pvpn-gen restart ${service.name}\``);
         continue; // `run-now` without names: every periodic job
       }
-      const argv = command.argv;
-      const [program, ...rest] = argv;
-      const result = await realSystem.run(program as string, rest, command.env ? { env: { ...process.env, ...command.env } } : {});
+      let result = await run(command);
+      let argv = command.argv;
+      if (result.exitCode !== 0 && command.otherwise) {
+        result = await run(command.otherwise);
+        argv = command.otherwise.argv;
+      }
       const output = (result.stdout + result.stderr).trim();
       if (result.exitCode === 0) {
         io.stdout.write(`${service.name}: ${verb === 'run-now' ? 'run started' : `${verb} done`}${output ? ` (${output.split('\n')[0]})` : ''}\n`);

@@ -1,8 +1,8 @@
 /**
  * The view of templates/sh/_notify.hbs, the root helper that tells people about a periodic job's runs (issue 17):
- * runit's loop calls it after each run, systemd's NAME-notify@.service runs it from OnFailure=/OnSuccess=. A
- * target that leaves these fields out renders no notification code at all (templates/sh/_loop.hbs asks
- * `{{#if notify}}`). Pure.
+ * the loop of runit, s6, dinit and OpenRC calls it after each run, systemd's NAME-notify@.service runs it from
+ * OnFailure=/OnSuccess=. A target that leaves these fields out renders no notification code at all
+ * (templates/sh/_loop.hbs asks `{{#if notify}}`). Pure.
  */
 import type { ServiceModel } from '../model/types.js';
 import { STATE_DIR } from '../paths.js';

@@ -18,6 +18,8 @@ export type CapabilityRow = readonly [support: Support, how: string];
 export interface Command {
   readonly argv: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** run instead when argv fails, whose failure is then not reported (dinit: `restart` refuses a stopped service) */
+  readonly otherwise?: Command;
 }
 
 /** Commands to run around the file changes, as data; the system layer runs them on a live system. */

@@ -6,6 +6,7 @@
  * uninstall stops and removes everything, leaving the root as it was before the install.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { dinit } from '../../src/targets/dinit/index.js';
 import { bootDinit } from '../harness/dinit-sandbox.js';
 import type { InitMachine } from '../harness/init-machine.js';
 import { BIN, REPO } from '../support/paths.js';
@@ -109,6 +110,8 @@ describe('dinit (0.22 as PID 1, Artix layout)', () => {
   test('detect finds dinit by its control socket', async () => {
     const r = await pvpn('detect');
     expect(r.stdout).toContain('/run/dinitctl exists: dinit runs');
+    // what the Ansible export reads (ansible_service_mgr, from PID 1's name) picks dinit's files too
+    expect(dinit.pid1Names).toContain((await sh('cat /proc/1/comm')).stdout.trim());
   }, 60_000);
 
   test('install writes the files, enables and starts every service under dinit', async () => {
@@ -238,6 +241,12 @@ describe('dinit (0.22 as PID 1, Artix layout)', () => {
       const after = pidOf(await dinitStatus('e2e-job'));
       return after !== undefined && after !== first;
     }, 10_000);
+    // a restart of a stopped service starts it, as systemctl restart does (dinitctl restart alone refuses it)
+    expect((await pvpn('stop', 'e2e-job')).code).toBe(0);
+    expect(await dinitStatus('e2e-job')).toMatch(/State: STOPPED/);
+    const restarted = await pvpn('restart', 'e2e-job');
+    expect(restarted.code, restarted.stdout + restarted.stderr).toBe(0);
+    await waitFor('started by the restart', async () => /State: STARTED/.test(await dinitStatus('e2e-job')), 10_000);
   }, 60_000);
 
   test('logs shows the end of dinit\'s logfile', async () => {

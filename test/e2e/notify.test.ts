@@ -1,6 +1,7 @@
 /**
- * Notifications end to end (issue 17), on runit (runsvdir as PID 1, no logind: /run/user/UID/bus) and on systemd 252
- * (a real logind session, user@UID's bus): pvpn-gen installs a periodic job with `notify:` and `changedExitStatus`,
+ * Notifications end to end (issue 17), on runit (runsvdir as PID 1, no logind: /run/user/UID/bus), on systemd 252
+ * (a real logind session, user@UID's bus), and on s6, dinit and OpenRC (their machines of test/harness/init-machine.ts,
+ * no logind either): pvpn-gen installs a periodic job with `notify:` and `changedExitStatus`,
  * a person is logged in on a desktop with a recording notification daemon (test/harness/notify-session.*), and the
  * job fails, recovers, changes something and then changes nothing. Exactly three notifications reach that person's
  * session bus, sent as them; the notification command gets the same three as the service's user; with nobody logged
@@ -12,7 +13,12 @@ import { compileSpec } from '../../src/model/compile.js';
 import { renderSpec } from '../../src/render/render.js';
 import { dump as stringify } from 'js-yaml';
 import { NOTIFY_HARNESS_DIR, assertNotifyPrerequisites, logIn, type DesktopSession, type SandboxExec } from '../harness/notify-session.js';
+import { bootDinit } from '../harness/dinit-sandbox.js';
+import type { InitMachine } from '../harness/init-machine.js';
+import { bootOpenrc } from '../harness/openrc-sandbox.js';
 import { bootRunit } from '../harness/runit-sandbox.js';
+import { bootS6 } from '../harness/s6-sandbox.js';
+import { BIN, REPO } from '../support/paths.js';
 import { bootE2E, type StatusJson } from './helpers.js';
 import { runitCommands, sleep, waitUntil } from './runit-helpers.js';
 
@@ -57,7 +63,18 @@ const spec = {
   },
 };
 
-function notifySuite(target: 'runit' | 'systemd', boot: () => Promise<Box>): void {
+type Target = 'runit' | 'systemd' | 's6' | 'dinit' | 'openrc';
+
+/** What each target installs for the job: uninstall leaves none of it. */
+const INSTALLED: Readonly<Record<Target, string>> = {
+  runit: `/etc/sv/${NAME} /var/service/${NAME}`,
+  systemd: `/etc/systemd/system/${NAME}*`,
+  s6: `/etc/s6/adminsv/${NAME}-srv /etc/s6/adminsv/${NAME}-log /run/service/${NAME}-srv`,
+  dinit: `/etc/dinit.d/${NAME} /etc/pvpn-gen/dinit/${NAME}`,
+  openrc: `/etc/init.d/${NAME} /etc/pvpn-gen/openrc/${NAME}`,
+};
+
+function notifySuite(target: Target, boot: () => Promise<Box>): void {
   describe(`notifications on ${target}`, () => {
     let box: Box;
     let alice: DesktopSession;
@@ -124,7 +141,7 @@ function notifySuite(target: 'runit' | 'systemd', boot: () => Promise<Box>): voi
       expect((await runWith(0)).lastRun).toMatchObject({ outcome: 'success', status: 0 });
       expect((await alice.waitForNotifications(2))[1]).toMatchObject({ summary: `${DESCRIPTION} works again`, hints: { urgency: 1 } });
       // systemd logs a SuccessExitStatus= exit at debug level only: its status says success, exit status unknown (0)
-      expect((await runWith(3)).lastRun).toMatchObject({ outcome: 'success', status: target === 'runit' ? 3 : 0 });
+      expect((await runWith(3)).lastRun).toMatchObject({ outcome: 'success', status: target === 'systemd' ? 0 : 3 });
       expect((await alice.waitForNotifications(3))[2]).toMatchObject({ summary: `${DESCRIPTION} changed something`, body: `${NAME}: exit status 3` });
       expect((await runWith(0)).lastRun).toMatchObject({ outcome: 'success', status: 0 });
       await sleep(4000); // a notification would be on its way by now
@@ -196,7 +213,7 @@ function notifySuite(target: 'runit' | 'systemd', boot: () => Promise<Box>): voi
     it('uninstall removes the job and its notification unit', async () => {
       const r = await box.pvpn('--spec', SPEC_FILE, 'uninstall', '--yes');
       expect(r.code, r.stderr + r.stdout).toBe(0);
-      const left = await box.sh(`ls /etc/systemd/system/${NAME}* /etc/sv/${NAME} /var/service/${NAME} 2>/dev/null`);
+      const left = await box.sh(`ls -d ${INSTALLED[target]} 2>/dev/null`);
       expect(left.stdout).toBe('');
     });
   });
@@ -249,3 +266,18 @@ notifySuite('systemd', async () => {
     stop: () => e2e.stop(),
   };
 });
+
+/** An init machine (s6, dinit, OpenRC) as the suite's box. */
+async function initBox(boot: (opts: { binds: string[] }) => Promise<InitMachine>): Promise<Box> {
+  const m = await boot({ binds: [REPO] });
+  return {
+    exec: (argv, options) => m.exec(argv, options ?? {}),
+    sh: (script, input) => m.exec(['sh', '-c', script], input === undefined ? {} : { input }),
+    pvpn: (...args) => m.exec(['env', 'PVPN_GEN_RENDERER=silent', 'NO_COLOR=1', process.execPath, BIN, ...args], { timeoutMs: 90_000 }),
+    stop: () => m.stop(),
+  };
+}
+
+notifySuite('s6', () => initBox(bootS6));
+notifySuite('dinit', () => initBox(bootDinit));
+notifySuite('openrc', () => initBox(bootOpenrc));

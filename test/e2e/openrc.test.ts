@@ -7,6 +7,7 @@
  * the runs; uninstall stops and removes everything and leaves the machine's files as they were.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openrc } from '../../src/targets/openrc/index.js';
 import type { InitMachine } from '../harness/init-machine.js';
 import { bootOpenrc } from '../harness/openrc-sandbox.js';
 import { BIN, REPO } from '../support/paths.js';
@@ -105,6 +106,8 @@ describe('OpenRC (openrc-init 0.63, supervise-daemon)', () => {
     const r = await pvpn('detect', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ found: true, target: 'openrc', layout: null });
+    // what the Ansible export reads (ansible_service_mgr, from PID 1's name) picks OpenRC's files too
+    expect(openrc.pid1Names).toContain((await sh('cat /proc/1/comm')).stdout.trim());
   }, 30_000);
 
   test('install writes /etc/init.d, the run scripts and the runlevel links, and starts the services', async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { InitMachine } from '../harness/init-machine.js';
 import { waitInside } from '../harness/inits-support.js';
 import { bootS6 } from '../harness/s6-sandbox.js';
+import { s6 } from '../../src/targets/s6/index.js';
 import { BIN, REPO } from '../support/paths.js';
 import { sleep } from './runit-helpers.js';
 
@@ -113,6 +114,10 @@ describe('s6-rc (s6-svscan as PID 1, Artix layout)', () => {
   afterAll(async () => {
     await m?.stop();
   });
+
+  test('PID 1 has a name the Ansible export reads as s6 (ansible_service_mgr is PID 1\'s name)', async () => {
+    expect(s6.pid1Names).toContain((await sh('cat /proc/1/comm')).stdout.trim());
+  }, 30_000);
 
   test('install compiles the sources, switches the database and brings every pipeline up', async () => {
     expect((await sh('getent passwd pvpn-e2e')).code).not.toBe(0);

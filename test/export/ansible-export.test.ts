@@ -91,6 +91,7 @@ describe('the data the role reads', () => {
     const index = JSON.parse(exported.files.find((f) => f.path.endsWith('/files/pvpn-gen.json'))?.content ?? '{}');
     expect(index.serviceManagers).toEqual(Object.fromEntries(ALL_TARGETS.flatMap((t) => (t.pid1Names ?? []).map((n) => [n, t.name]))));
     expect(index.serviceManagers).toMatchObject({ systemd: 'systemd', runit: 'runit', 'runit-init': 'runit', runsvdir: 'runit' });
+    expect(index.serviceManagers).toMatchObject({ openrc: 'openrc', 'openrc-init': 'openrc', dinit: 'dinit', 's6-svscan': 's6' });
     expect(index.trees).toEqual(exported.trees);
   });
 

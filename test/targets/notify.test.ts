@@ -20,7 +20,7 @@ const problem = (text: string): string => {
   }
   return 'no problem';
 };
-const file = (text: string, target: 'runit' | 'systemd', path: string): string => {
+const file = (text: string, target: 'runit' | 'systemd' | 's6' | 'dinit' | 'openrc', path: string): string => {
   const entry = renderSpec(model(text), { target, layout: target === 'runit' ? 'void' : undefined }).entries.find((e) => e.path === path);
   if (entry?.kind !== 'file') throw new Error(`no file ${path}`);
   return entry.content;
@@ -62,8 +62,14 @@ describe('the spec', () => {
   });
 });
 
-describe('runit', () => {
-  const run = (extra: string) => file(job(extra), 'runit', '/etc/sv/job/run');
+/** The sh targets: the same loop (templates/sh/_loop.hbs) and helper in each one's run script. */
+describe.each([
+  ['runit', '/etc/sv/job/run'],
+  ['s6', '/etc/s6/adminsv/job-srv/run'],
+  ['dinit', '/etc/pvpn-gen/dinit/job/run'],
+  ['openrc', '/etc/pvpn-gen/openrc/job/run'],
+] as const)('%s', (target, path) => {
+  const run = (extra: string) => file(job(extra), target, path);
 
   test('without notify the loop has no notification code, and only exit 0 is success', () => {
     const script = run('');
@@ -80,7 +86,8 @@ describe('runit', () => {
     expect(script).toContain("notify_events=' ''failure changed'' '");
     expect(script).toContain('notify_detached success "$status"');
     expect(script).toContain('notify_detached failure "$status"');
-    expect(script).toContain("\"$chpst\" '/usr/bin/mail' 'root') </dev/null");
+    // as the user, through launch; sh's exec (not env) starts the command, whatever its path
+    expect(script).toContain(`"NOTIFY_BODY=$body" /bin/sh -c 'exec "$@"' sh '/usr/bin/mail' 'root') </dev/null`);
     expect(script).toContain('(notify_run "$@" </dev/null &)');
   });
 

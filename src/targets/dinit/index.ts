@@ -43,6 +43,8 @@ export const dinit: Target = {
   control(handle, verb) {
     const s = asDinit(handle);
     if (verb === 'run-now') return s.periodic ? { argv: ['dinitctl', 'signal', 'HUP', s.name] } : null;
+    // `dinitctl restart` refuses a stopped service; a restart starts it, as systemctl restart does
+    if (verb === 'restart') return { argv: ['dinitctl', 'restart', s.name], otherwise: { argv: ['dinitctl', 'start', s.name] } };
     return { argv: ['dinitctl', verb, s.name] };
   },
   logs(handle, { follow, lines }) {
@@ -51,4 +53,7 @@ export const dinit: Target = {
   status: (handle, port) => dinitStatus(asDinit(handle), port),
   detectPaths: DINIT_DETECT_PATHS,
   detect: detectDinit,
+  // dinit as PID 1 under its own name; started as /sbin/init (a link to it), PID 1 is `init` and Ansible guesses
+  // sysvinit: the inventory names the target then
+  pid1Names: ['dinit'],
 };

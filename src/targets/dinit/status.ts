@@ -1,6 +1,7 @@
 /** `status` of a dinit service: `dinitctl status` and the record of runs only root writes (../sh-records.ts). */
 import { summarise, type ServiceStatus } from '../status.js';
 import type { StatusPort } from '../target.js';
+import { lastNotificationOf } from '../sh-notify.js';
 import { parseRunRecords } from '../sh-records.js';
 import { runtimePaths } from '../sh-runtime.js';
 import type { DinitHandle } from './handle.js';
@@ -38,6 +39,7 @@ export async function dinitStatus(service: DinitHandle, port: StatusPort): Promi
       enabled: port.exists(service.enableLink),
       state,
       ...('pid' in dinit && dinit.pid ? { pid: dinit.pid } : {}),
+      ...lastNotificationOf(service.name, port),
     },
     history.runs,
     history.nextRun,

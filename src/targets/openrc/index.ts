@@ -51,4 +51,6 @@ export const openrc: Target = {
   status: (handle, port) => openrcStatus(asOpenrc(handle), port),
   detectPaths: OPENRC_DETECT_PATHS,
   detect: detectOpenrc,
+  // Ansible says openrc for openrc-init as PID 1, and for a PID 1 named `init` when /sbin/openrc exists
+  pid1Names: ['openrc', 'openrc-init'],
 };

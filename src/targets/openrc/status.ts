@@ -3,6 +3,7 @@
  * 8 starting, 32 crashed, 64 unsupervised), supervise-daemon's child pid, and the record of runs only root writes
  * (../sh-records.ts).
  */
+import { lastNotificationOf } from '../sh-notify.js';
 import { parseRunRecords } from '../sh-records.js';
 import { runtimePaths } from '../sh-runtime.js';
 import { summarise, type ServiceStatus } from '../status.js';
@@ -28,6 +29,7 @@ export async function openrcStatus(service: OpenrcHandle, port: StatusPort): Pro
       enabled: port.exists(service.enableLink),
       state,
       ...(Number.isInteger(pid) && pid > 0 ? { pid } : {}),
+      ...lastNotificationOf(service.name, port),
     },
     history.runs,
     history.nextRun,

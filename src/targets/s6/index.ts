@@ -60,4 +60,6 @@ export const s6: Target = {
   status: (handle, port) => s6Status(asS6(handle), port),
   detectPaths: S6_DETECT_PATHS,
   detect: detectS6,
+  // s6-linux-init's /sbin/init execs s6-svscan, which stays PID 1 (s6-linux-init(8))
+  pid1Names: ['s6-svscan'],
 };

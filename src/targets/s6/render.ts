@@ -17,6 +17,7 @@ import { FILE_MODE } from '../../render/file-modes.js';
 import { generatedHeader } from '../../render/header.js';
 import type { DesiredEntry } from '../../render/types.js';
 import { ownedDirectories } from '../sh-paths.js';
+import { shNotifyView } from '../sh-notify.js';
 import { bwrapArgs, handedOver, niceOf, runtimePaths, SH_RUNTIME } from '../sh-runtime.js';
 import { serviceUserOf } from '../sh-user.js';
 import { toSnoozeArgs } from '../snooze.js';
@@ -121,6 +122,7 @@ function runView(service: ServiceModel, model: SpecModel, fail: (key: string, me
     interval: schedule.kind === 'interval' ? toSeconds(schedule.intervalMs) : 0,
     jitter: schedule.kind === 'daemon' ? 0 : toSeconds(schedule.randomizedDelayMs),
     firstDelay: schedule.kind === 'interval' ? toSeconds(schedule.onBootMs ?? 0) : 0,
+    ...shNotifyView(service, true),
   };
 }
 

@@ -1,6 +1,7 @@
 /** `status` of an s6-rc service: s6-svstat of its longrun and the record of runs only root writes (../sh-records.ts). */
 import { summarise, type ServiceStatus } from '../status.js';
 import type { StatusPort } from '../target.js';
+import { lastNotificationOf } from '../sh-notify.js';
 import { parseRunRecords } from '../sh-records.js';
 import { runtimePaths } from '../sh-runtime.js';
 import type { S6Handle } from './handle.js';
@@ -33,6 +34,7 @@ export async function s6Status(service: S6Handle, port: StatusPort): Promise<Ser
       enabled: port.exists(service.enableFile),
       state,
       ...(sv.pid ? { pid: sv.pid } : {}),
+      ...lastNotificationOf(service.name, port),
     },
     history.runs,
     history.nextRun,
