@@ -58,7 +58,22 @@ export interface ServiceFields {
   readonly restartDelay?: Duration;
   readonly after?: readonly string[];
   readonly wants?: readonly string[];
+  readonly readiness?: 'notify' | { readonly notify: 'main' | 'all' };
+  readonly forking?: { readonly pidFile: string };
+  readonly oneshot?: true;
+  readonly remainAfterExit?: boolean;
+  readonly requires?: readonly string[];
+  readonly before?: readonly string[];
+  readonly environmentFiles?: ReadonlyArray<string | { readonly path: string; readonly optional?: boolean }>;
+  readonly directories?: Readonly<Partial<Record<DirectoryKind, { readonly paths: readonly string[]; readonly mode?: string }>>>;
+  readonly exitStatus?: { readonly success?: readonly (number | string)[]; readonly preventRestart?: readonly (number | string)[] };
+  readonly restartLimit?: { readonly burst: number; readonly interval: Duration };
+  readonly stopSignal?: string;
+  readonly timeouts?: { readonly start?: Duration; readonly stop?: Duration };
+  readonly reload?: readonly Argv[] | { readonly signal: string };
 }
+
+export type DirectoryKind = 'runtime' | 'state' | 'cache' | 'logs';
 
 export interface SpecDocument {
   readonly $schema?: string;
@@ -122,6 +137,27 @@ export interface Logging {
   readonly user: string | null;
 }
 
+/**
+ * A daemon's type and its start/stop/reload details. `exec` is what a service without these fields always was: up
+ * once its program runs; a periodic job stays `exec` here (its targets run it as their own kind of oneshot).
+ */
+export interface Lifecycle {
+  readonly type: 'exec' | 'notify' | 'forking' | 'oneshot';
+  /** notify: who may send READY=1 (systemd NotifyAccess=) */
+  readonly notifyAccess: 'main' | 'all' | null;
+  readonly pidFile: string | null;
+  readonly remainAfterExit: boolean;
+  readonly reload: { readonly kind: 'commands'; readonly commands: readonly Argv[] } | { readonly kind: 'signal'; readonly signal: string } | null;
+  readonly stopSignal: string | null;
+  /** null: the init system's default; Infinity: no limit */
+  readonly timeoutStartMs: number | null;
+  readonly timeoutStopMs: number | null;
+  /** exit statuses (as text) and signal names (SIGTERM) */
+  readonly successStatus: readonly string[];
+  readonly preventRestartStatus: readonly string[];
+  readonly restartLimit: { readonly burst: number; readonly intervalMs: number } | null;
+}
+
 export interface ServiceModel {
   readonly name: string;
   readonly description: string;
@@ -143,6 +179,14 @@ export interface ServiceModel {
   readonly logging: Logging;
   readonly after: readonly string[];
   readonly wants: readonly string[];
+  readonly requires: readonly string[];
+  readonly before: readonly string[];
+  /** how the daemon starts, reloads and stops (defaults: what every service did before these fields) */
+  readonly lifecycle: Lifecycle;
+  /** environmentFiles, in order (environmentFile stays apart) */
+  readonly environmentFiles: ReadonlyArray<{ readonly path: string; readonly optional: boolean }>;
+  /** the `directories` field, as absolute paths per kind (also in writablePaths' answer) */
+  readonly directories: ReadonlyArray<{ readonly kind: DirectoryKind; readonly paths: readonly string[]; readonly mode: string | null }>;
   /** Which spec keys the user set (after merging defaults), so renderers can warn about what a target cannot express. */
   readonly setKeys: ReadonlySet<string>;
 }

@@ -18,6 +18,7 @@ export function secretProblems(reader: Reader, root: string, model: SpecModel, s
     if (services && !services.has(service.name)) continue;
     const secrets: Array<[string[], string]> = [
       ...(service.environmentFile ? [[['environmentFile'], service.environmentFile] as [string[], string]] : []),
+      ...service.environmentFiles.map(({ path }, i): [string[], string] => [['environmentFiles', String(i)], path]),
       ...service.credentials.map(([name, path]): [string[], string] => [['credentials', name], path]),
     ];
     for (const [key, path] of secrets) {
@@ -25,6 +26,8 @@ export function secretProblems(reader: Reader, root: string, model: SpecModel, s
       const problem = (severity: Problem['severity'], message: string) => problems.push({ severity, file: model.specName, pointer, message });
       const stat = reader.info(root + path);
       if (stat === null) {
+        // an optional environment file may be missing (systemd EnvironmentFile=-)
+        if (key[0] === 'environmentFiles' && service.environmentFiles[Number(key[1])]?.optional) continue;
         problem('warning', `${path} does not exist yet; the service cannot start until it does (create it owned by root with mode 0600)`);
         continue;
       }

@@ -43,6 +43,19 @@ export const RUNIT_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   restartDelay: ['exact', 'sleep in finish'],
   after: ['none', 'runsvdir starts all services at once'],
   wants: ['none', 'no dependencies between runit services'],
+  readiness: ['approximate', 'runit has no notify socket: the service counts as up once started'],
+  forking: ['none', 'refused: runsv must be the parent of the daemon; run it in the foreground instead'],
+  oneshot: ['exact', 'run runs the job once; finish keeps it down after a clean end'],
+  remainAfterExit: ['exact', 'run waits for sv stop after the job, so sv status shows it up'],
+  requires: ['approximate', 'run starts each required service of the scan directory and waits until it is up; stopping it does not stop this one'],
+  before: ['none', 'runsvdir starts all services at once'],
+  environmentFiles: ['approximate', "read by run as root in order, root's own files only, handed over through chpst -e: no escapes or continuation lines, trailing blanks dropped"],
+  directories: ['approximate', 'made by run at each start with the mode; runtime directories are not removed at stop'],
+  exitStatus: ['exact', 'more clean-exit and no-restart cases in finish'],
+  restartLimit: ['none', 'runsv restarts without limit'],
+  stopSignal: ['exact', 'control/t sends it to the daemon instead of TERM'],
+  timeouts: ['none', "runsv has no start or stop timeout (sv -w is the caller's)"],
+  reload: ['exact', 'control/h: runs the commands (or sends the signal) instead of HUP'],
 };
 
 /** With sandbox: bwrap, these rows replace the ones above. */

@@ -5,8 +5,10 @@
 import type { ServiceModel, SpecModel } from '../../model/types.js';
 import { accountsOf } from '../../render/accounts.js';
 import { templateOf, type TemplateSet } from '../../render/engine.js';
+import { systemdListItem } from '../../render/escape.js';
 import { FILE_MODE } from '../../render/file-modes.js';
 import { generatedHeader } from '../../render/header.js';
+import { formatSpan } from '../../model/units.js';
 import type { DesiredEntry } from '../../render/types.js';
 import { SYSTEMD } from './facts.js';
 import type { SystemdHandle } from './handle.js';
@@ -47,6 +49,7 @@ function executionView(service: ServiceModel) {
     workingDirectory: service.workingDirectory,
     environment: service.environment.map(([name, value]) => ({ name, value })),
     environmentFile: service.environmentFile,
+    environmentFiles: service.environmentFiles.map((f) => ({ ...f })),
     credentials: service.credentials.map(([name, path]) => ({ name, path })),
     memoryMax: limits.memoryBytes,
     cpuQuota: limits.cpuPercent,
@@ -67,7 +70,7 @@ function serviceView(service: ServiceModel, specName: string) {
     after: [...service.after],
     onFailureUnit: service.onFailure ? `${service.name}-failure.service` : null,
     rawUnit: withRawDirectives([], service.hardening.rawSystemd.Unit),
-    type: daemon ? 'exec' : 'oneshot',
+    type: daemon ? service.lifecycle.type : 'oneshot',
     precondition: service.precondition ? [...service.precondition] : null,
     command: [...service.command],
     restart: daemon ? daemon.restart : null,
@@ -79,8 +82,37 @@ function serviceView(service: ServiceModel, specName: string) {
     runtimeMax: daemon && service.limits.runtimeMs !== null ? service.limits.runtimeMs : null,
     ...executionView(service),
     wantedBy: daemon ? SYSTEMD.daemonWantedBy : null,
+    ...lifecycleView(service),
   };
 }
+
+/** systemd's time span, or infinity. */
+const spanText = (ms: number | null): string | null => (ms === null ? null : ms === Number.POSITIVE_INFINITY ? 'infinity' : formatSpan(ms));
+
+/** The unit's lines for the lifecycle fields; every value is null (no line) for a service that sets none of them. */
+function lifecycleView(service: ServiceModel) {
+  const life = service.lifecycle;
+  const reload = life.reload;
+  return {
+    requires: [...service.requires],
+    before: [...service.before],
+    restartLimit: life.restartLimit,
+    notifyAccess: life.notifyAccess,
+    pidFile: life.pidFile,
+    remainAfterExit: life.remainAfterExit,
+    reloadCommands: reload?.kind === 'commands' ? reload.commands.map((argv) => [...argv]) : [],
+    reloadSignal: reload?.kind === 'signal' ? reload.signal : null,
+    successStatus: [...life.successStatus],
+    preventRestartStatus: [...life.preventRestartStatus],
+    timeoutStartText: spanText(life.timeoutStartMs),
+    timeoutStopText: spanText(life.timeoutStopMs),
+    killSignal: life.stopSignal === null ? null : `SIG${life.stopSignal}`,
+    runtimeDirectories: service.directories.filter((d) => d.kind === 'runtime').flatMap((d) => d.paths.map((p) => systemdListItem(p.slice('/run/'.length)))).join(' ') || null,
+    directoryModes: service.directories.filter((d) => d.mode !== null).map((d) => ({ directive: `${DIRECTORY_DIRECTIVE[d.kind]}Mode`, mode: d.mode })),
+  };
+}
+
+const DIRECTORY_DIRECTIVE = { runtime: 'RuntimeDirectory', state: 'StateDirectory', cache: 'CacheDirectory', logs: 'LogsDirectory' } as const;
 
 function timerView(service: ServiceModel, specName: string) {
   const schedule = service.schedule;
