@@ -134,6 +134,7 @@ function normaliseService(name: string, fields: ServiceFields, report: Report): 
     requires: fields.requires ?? [],
     before: fields.before ?? [],
     lifecycle: lifecycleOf(fields, schedule, report, duration),
+    documentation: fields.documentation ?? [],
     environmentFiles: environmentFilesOf(fields, report),
     directories: directoriesOf(fields),
     setKeys,
@@ -157,6 +158,9 @@ function argumentLengths(fields: ServiceFields, report: Report): void {
   };
   for (const key of ['command', 'precondition', 'onFailure'] as const) {
     for (const [i, arg] of (fields[key] ?? []).entries()) check(key, `${key}[${i}]`, arg);
+  }
+  for (const [n, step] of (fields.beforeStart ?? []).entries()) {
+    for (const [i, arg] of ('command' in step ? step.command : (step as Argv)).entries()) check('beforeStart', `beforeStart[${n}][${i}]`, arg);
   }
   const reload = fields.reload;
   if (Array.isArray(reload)) for (const [n, argv] of reload.entries()) for (const [i, arg] of argv.entries()) check('reload', `reload[${n}][${i}]`, arg);
@@ -216,7 +220,7 @@ function scheduleOf(
 }
 
 /** The fields that describe a daemon's start, reload and stop: a periodic job has none of them. */
-const DAEMON_ONLY = ['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit'] as const;
+const DAEMON_ONLY = ['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'killMode'] as const;
 
 function lifecycleOf(
   fields: ServiceFields,
@@ -256,6 +260,8 @@ function lifecycleOf(
     successStatus: statuses(fields.exitStatus?.success),
     preventRestartStatus: statuses(fields.exitStatus?.preventRestart),
     restartLimit: limit === undefined ? null : { burst: limit.burst, intervalMs: duration('restartLimit', limit.interval, 'restartLimit.interval') ?? 0 },
+    beforeStart: (fields.beforeStart ?? []).map((step) => ('command' in step ? { command: step.command, ignoreFailure: step.ignoreFailure ?? false } : { command: step as Argv, ignoreFailure: false })),
+    killMode: fields.killMode ?? null,
   };
 }
 

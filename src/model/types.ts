@@ -71,6 +71,9 @@ export interface ServiceFields {
   readonly stopSignal?: string;
   readonly timeouts?: { readonly start?: Duration; readonly stop?: Duration };
   readonly reload?: readonly Argv[] | { readonly signal: string };
+  readonly beforeStart?: ReadonlyArray<Argv | { readonly command: Argv; readonly ignoreFailure?: boolean }>;
+  readonly documentation?: readonly string[];
+  readonly killMode?: 'control-group' | 'mixed' | 'process';
 }
 
 export type DirectoryKind = 'runtime' | 'state' | 'cache' | 'logs';
@@ -156,6 +159,10 @@ export interface Lifecycle {
   readonly successStatus: readonly string[];
   readonly preventRestartStatus: readonly string[];
   readonly restartLimit: { readonly burst: number; readonly intervalMs: number } | null;
+  /** commands before the main one, in order */
+  readonly beforeStart: ReadonlyArray<{ readonly command: Argv; readonly ignoreFailure: boolean }>;
+  /** null: the init system's default (systemd control-group) */
+  readonly killMode: 'control-group' | 'mixed' | 'process' | null;
 }
 
 export interface ServiceModel {
@@ -183,6 +190,8 @@ export interface ServiceModel {
   readonly before: readonly string[];
   /** how the daemon starts, reloads and stops (defaults: what every service did before these fields) */
   readonly lifecycle: Lifecycle;
+  /** URIs (systemd Documentation=) */
+  readonly documentation: readonly string[];
   /** environmentFiles, in order (environmentFile stays apart) */
   readonly environmentFiles: ReadonlyArray<{ readonly path: string; readonly optional: boolean }>;
   /** the `directories` field, as absolute paths per kind (also in writablePaths' answer) */

@@ -32,10 +32,11 @@ const SETTING: Readonly<Record<string, string>> = {
   directories: 'directories: { runtime: { paths: [job] } }',
   restartLimit: 'restartLimit: { burst: 3, interval: 1min }',
   timeouts: 'timeouts: { stop: 30s }',
+  killMode: 'killMode: mixed',
 };
 
 /** Daemon-only settings: the sketch's service is a periodic job unless it leaves the interval out. */
-const DAEMON_ONLY = new Set(['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit']);
+const DAEMON_ONLY = new Set(['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'killMode']);
 /** Settings a target refuses outright (an error without --strict too), with the reason. */
 const REFUSED: Readonly<Record<string, string>> = { 'forking:runit': 'runit cannot supervise a daemon that forks' };
 

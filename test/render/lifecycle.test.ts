@@ -61,6 +61,8 @@ describe('lifecycle fields', () => {
       successStatus: [],
       preventRestartStatus: [],
       restartLimit: null,
+      beforeStart: [],
+      killMode: null,
     });
     expect([service?.requires, service?.before, service?.environmentFiles, service?.directories]).toEqual([[], [], [], []]);
   });

@@ -56,6 +56,9 @@ export const RUNIT_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   stopSignal: ['exact', 'control/t sends it to the daemon instead of TERM'],
   timeouts: ['none', "runsv has no start or stop timeout (sv -w is the caller's)"],
   reload: ['exact', 'control/h: runs the commands (or sends the signal) instead of HUP'],
+  beforeStart: ['exact', 'run runs each through the same launch before the command; a failure ends the start with its status'],
+  documentation: ['exact', 'a comment in run'],
+  killMode: ['approximate', 'runsv signals the main process only, as KillMode=process; its children are left to it'],
 };
 
 /** With sandbox: bwrap, these rows replace the ones above. */

@@ -138,6 +138,8 @@ function lifecycleRunView(service: ServiceModel, layout: RunitLayout, user: stri
     // a required unit that is a service is the runit service of that name; other unit types mean nothing to runit
     requires: service.requires.filter((unit) => unit.endsWith('.service')).map((unit) => `${layout.scanDir}/${unit.slice(0, -'.service'.length)}`),
     directories: directories.length > 0 ? directories : null,
+    documentation: [...service.documentation],
+    beforeStart: life.beforeStart.map((step, index) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure, index })),
   };
 }
 

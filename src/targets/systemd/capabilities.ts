@@ -53,4 +53,7 @@ export const SYSTEMD_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   stopSignal: ['exact', 'KillSignal='],
   timeouts: ['exact', 'TimeoutStartSec=, TimeoutStopSec='],
   reload: ['exact', 'ExecReload= (a signal: /bin/kill -s SIG $MAINPID)'],
+  beforeStart: ['exact', 'ExecStartPre=, with - when ignoreFailure'],
+  documentation: ['exact', 'Documentation='],
+  killMode: ['exact', 'KillMode='],
 };

@@ -96,6 +96,9 @@ function lifecycleView(service: ServiceModel) {
   return {
     requires: [...service.requires],
     before: [...service.before],
+    documentation: [...service.documentation],
+    beforeStart: life.beforeStart.map((step) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure })),
+    killMode: life.killMode,
     restartLimit: life.restartLimit,
     notifyAccess: life.notifyAccess,
     pidFile: life.pidFile,
