@@ -15,6 +15,7 @@ import type {
   Lifecycle,
   Schedule,
   ServiceFields,
+  Step,
   ServiceModel,
   SpecDocument,
   SpecModel,
@@ -159,8 +160,10 @@ function argumentLengths(fields: ServiceFields, report: Report): void {
   for (const key of ['command', 'precondition', 'onFailure'] as const) {
     for (const [i, arg] of (fields[key] ?? []).entries()) check(key, `${key}[${i}]`, arg);
   }
-  for (const [n, step] of (fields.beforeStart ?? []).entries()) {
-    for (const [i, arg] of ('command' in step ? step.command : (step as Argv)).entries()) check('beforeStart', `beforeStart[${n}][${i}]`, arg);
+  for (const key of ['beforeStart', 'stop', 'afterStop'] as const) {
+    for (const [n, step] of (fields[key] ?? []).entries()) {
+      for (const [i, arg] of ('command' in step ? step.command : (step as Argv)).entries()) check(key, `${key}[${n}][${i}]`, arg);
+    }
   }
   const reload = fields.reload;
   if (Array.isArray(reload)) for (const [n, argv] of reload.entries()) for (const [i, arg] of argv.entries()) check('reload', `reload[${n}][${i}]`, arg);
@@ -220,7 +223,7 @@ function scheduleOf(
 }
 
 /** The fields that describe a daemon's start, reload and stop: a periodic job has none of them. */
-const DAEMON_ONLY = ['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'killMode'] as const;
+const DAEMON_ONLY = ['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'stop', 'afterStop', 'killMode'] as const;
 
 function lifecycleOf(
   fields: ServiceFields,
@@ -260,9 +263,17 @@ function lifecycleOf(
     successStatus: statuses(fields.exitStatus?.success),
     preventRestartStatus: statuses(fields.exitStatus?.preventRestart),
     restartLimit: limit === undefined ? null : { burst: limit.burst, intervalMs: duration('restartLimit', limit.interval, 'restartLimit.interval') ?? 0 },
-    beforeStart: (fields.beforeStart ?? []).map((step) => ('command' in step ? { command: step.command, ignoreFailure: step.ignoreFailure ?? false } : { command: step as Argv, ignoreFailure: false })),
+    beforeStart: stepsOf(fields.beforeStart),
+    stop: stepsOf(fields.stop),
+    afterStop: stepsOf(fields.afterStop),
     killMode: fields.killMode ?? null,
   };
+}
+
+type StepField = ServiceFields['beforeStart'];
+
+function stepsOf(steps: StepField): Step[] {
+  return (steps ?? []).map((step) => ('command' in step ? { command: step.command, ignoreFailure: step.ignoreFailure ?? false } : { command: step as Argv, ignoreFailure: false }));
 }
 
 function environmentFilesOf(fields: ServiceFields, report: Report): ServiceModel['environmentFiles'] {

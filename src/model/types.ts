@@ -72,6 +72,8 @@ export interface ServiceFields {
   readonly timeouts?: { readonly start?: Duration; readonly stop?: Duration };
   readonly reload?: readonly Argv[] | { readonly signal: string };
   readonly beforeStart?: ReadonlyArray<Argv | { readonly command: Argv; readonly ignoreFailure?: boolean }>;
+  readonly stop?: ReadonlyArray<Argv | { readonly command: Argv; readonly ignoreFailure?: boolean }>;
+  readonly afterStop?: ReadonlyArray<Argv | { readonly command: Argv; readonly ignoreFailure?: boolean }>;
   readonly documentation?: readonly string[];
   readonly killMode?: 'control-group' | 'mixed' | 'process';
 }
@@ -144,6 +146,11 @@ export interface Logging {
  * A daemon's type and its start/stop/reload details. `exec` is what a service without these fields always was: up
  * once its program runs; a periodic job stays `exec` here (its targets run it as their own kind of oneshot).
  */
+export interface Step {
+  readonly command: Argv;
+  readonly ignoreFailure: boolean;
+}
+
 export interface Lifecycle {
   readonly type: 'exec' | 'notify' | 'forking' | 'oneshot';
   /** notify: who may send READY=1 (systemd NotifyAccess=) */
@@ -160,7 +167,11 @@ export interface Lifecycle {
   readonly preventRestartStatus: readonly string[];
   readonly restartLimit: { readonly burst: number; readonly intervalMs: number } | null;
   /** commands before the main one, in order */
-  readonly beforeStart: ReadonlyArray<{ readonly command: Argv; readonly ignoreFailure: boolean }>;
+  readonly beforeStart: readonly Step[];
+  /** commands that stop it, before the stop signal */
+  readonly stop: readonly Step[];
+  /** commands after it ended */
+  readonly afterStop: readonly Step[];
   /** null: the init system's default (systemd control-group) */
   readonly killMode: 'control-group' | 'mixed' | 'process' | null;
 }

@@ -62,6 +62,8 @@ describe('lifecycle fields', () => {
       preventRestartStatus: [],
       restartLimit: null,
       beforeStart: [],
+      stop: [],
+      afterStop: [],
       killMode: null,
     });
     expect([service?.requires, service?.before, service?.environmentFiles, service?.directories]).toEqual([[], [], [], []]);

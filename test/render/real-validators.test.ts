@@ -19,7 +19,7 @@ function programsOf(name: string): string[] {
   const file = `${FIXTURES}/${name}.yaml`;
   const model = compileSpec(readFileSync(file, 'utf8'), file);
   return model.services
-    .flatMap((s) => [s.command[0], s.precondition?.[0], s.onFailure?.[0], ...reloadPrograms(s.lifecycle.reload), ...s.lifecycle.beforeStart.map((step) => step.command[0])])
+    .flatMap((s) => [s.command[0], s.precondition?.[0], s.onFailure?.[0], ...reloadPrograms(s.lifecycle.reload), ...[...s.lifecycle.beforeStart, ...s.lifecycle.stop, ...s.lifecycle.afterStop].map((step) => step.command[0])])
     .filter((p): p is string => p !== undefined);
 }
 

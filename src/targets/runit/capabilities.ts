@@ -59,6 +59,8 @@ export const RUNIT_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   beforeStart: ['exact', 'run runs each through the same launch before the command; a failure ends the start with its status'],
   documentation: ['exact', 'a comment in run'],
   killMode: ['approximate', 'runsv signals the main process only, as KillMode=process; its children are left to it'],
+  stop: ['exact', 'control/t runs them, then runsv sends TERM (or control/t the stopSignal) to what is left'],
+  afterStop: ['exact', 'finish runs them after every end of the daemon, before the restart decision'],
 };
 
 /** With sandbox: bwrap, these rows replace the ones above. */

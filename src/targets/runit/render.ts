@@ -140,6 +140,8 @@ function lifecycleRunView(service: ServiceModel, layout: RunitLayout, user: stri
     directories: directories.length > 0 ? directories : null,
     documentation: [...service.documentation],
     beforeStart: life.beforeStart.map((step, index) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure, index })),
+    stopCommands: life.stop.length > 0 ? life.stop.map((step, index) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure, index })) : null,
+    afterStopCommands: life.afterStop.length > 0 ? life.afterStop.map((step, index) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure, index })) : null,
   };
 }
 
@@ -179,6 +181,7 @@ function finishLifecycleView(service: ServiceModel) {
     successCodes: success.codes,
     successSignals: success.signals,
     preventRestart: prevent.codes.length + prevent.signals.length > 0,
+    afterStop: service.lifecycle.afterStop.length > 0,
     preventCodes: prevent.codes,
     preventSignals: prevent.signals,
   };
@@ -209,7 +212,8 @@ function controlScripts(service: ServiceModel, model: SpecModel, dir: string, te
   // HUP is what runsv sends anyway
   const reload = life.reload;
   if (reload && !(reload.kind === 'signal' && reload.signal === 'HUP')) entries.push(script('h', { reloadSignal: reload.kind === 'signal' ? reload.signal : null }));
-  if (life.stopSignal !== null && life.stopSignal !== 'TERM') entries.push(script('t', { stopSignal: life.stopSignal }));
+  const stopSignal = life.stopSignal !== null && life.stopSignal !== 'TERM' ? life.stopSignal : null;
+  if (stopSignal !== null || life.stop.length > 0) entries.push(script('t', { stopSignal, stopCommands: life.stop.length > 0 }));
   return entries;
 }
 

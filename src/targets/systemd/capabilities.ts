@@ -56,4 +56,6 @@ export const SYSTEMD_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   beforeStart: ['exact', 'ExecStartPre=, with - when ignoreFailure'],
   documentation: ['exact', 'Documentation='],
   killMode: ['exact', 'KillMode='],
+  stop: ['exact', 'ExecStop=, with - when ignoreFailure'],
+  afterStop: ['exact', 'ExecStopPost=, with - when ignoreFailure'],
 };

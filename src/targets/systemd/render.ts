@@ -98,6 +98,8 @@ function lifecycleView(service: ServiceModel) {
     before: [...service.before],
     documentation: [...service.documentation],
     beforeStart: life.beforeStart.map((step) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure })),
+    stop: life.stop.map((step) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure })),
+    afterStop: life.afterStop.map((step) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure })),
     killMode: life.killMode,
     restartLimit: life.restartLimit,
     notifyAccess: life.notifyAccess,
