@@ -9,7 +9,7 @@
 // Run after scripts/generate.mjs (npm run build does both).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { importTs } from './import-ts.mjs';
@@ -69,6 +69,24 @@ await Promise.all([
 // dist/ is CommonJS (the package is ESM): no ESM loader on the start-up path.
 writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
 
+// The man page and the completion scripts, from the command list (and the README's exit codes): package.json "man"
+// names the page; packages (packaging/) install the scripts where each shell looks. Dated by SOURCE_DATE_EPOCH
+// when set (reproducible builds), else by the last commit, else left undated.
+{
+  const { manPage, readmeExitCodes } = await importTs('src/cli/man.ts');
+  const { completionScript } = await importTs('src/cli/completion/index.ts');
+  const { COMMANDS } = await importTs('src/cli/commands-table.ts');
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const git = spawnSync('git', ['log', '-1', '--format=%ct'], { cwd: root, encoding: 'utf8' });
+  const epoch = process.env.SOURCE_DATE_EPOCH ?? (git.status === 0 ? git.stdout.trim() : '');
+  const date = epoch ? new Date(Number(epoch) * 1000).toISOString().slice(0, 10) : '';
+  writeFileSync(join(dist, 'pvpn-gen.1'), manPage({ commands: COMMANDS, version, date, exitCodes: readmeExitCodes(readFileSync(join(root, 'README.md'), 'utf8')) }));
+  mkdirSync(join(dist, 'completions'));
+  for (const [shell, file] of [['bash', 'pvpn-gen'], ['zsh', '_pvpn-gen'], ['fish', 'pvpn-gen.fish']]) {
+    writeFileSync(join(dist, 'completions', file), completionScript(shell, COMMANDS));
+  }
+}
+
 // Warm a code cache for every command bundle (a failing run caches too), so that an installed pvpn-gen never writes
 // one at run time (it would, into its own package directory, only after a node upgrade rejects these). A command
 // run with --target has a cache per target. Nothing here touches the machine: installs go to a staging root, and
@@ -77,12 +95,16 @@ const stage = mkdtempSync(join(tmpdir(), 'pvpn-gen-build-'));
 for (const target of ['systemd', 'runit']) mkdirSync(join(stage, target));
 const spec = join(root, 'fixtures/protonvpn-updater.yaml');
 const notInstalled = ['--project', 'pvpn-gen-build-warm-up-not-installed'];
+// set and unset edit a copy (init writes its own file)
+const specOf = (command) => (command === 'init' ? join(stage, 'init.yaml') : command === 'set' || command === 'unset' ? join(stage, 'edit.yaml') : spec);
+copyFileSync(spec, join(stage, 'edit.yaml'));
 // [exit code the run must end with, arguments]: a run that fails early would cache little (diff of a missing root
 // once cached only the argument parsing), so an unexpected exit code fails the build
 for (const [expected, ...args] of [
   [0, 'validate'],
   [0, 'render', '--target', 'systemd'],
   [0, 'render', '--target', 'runit'],
+  [0, 'export', 'ansible', '--out', join(stage, 'ansible')],
   [1, 'diff', '--target', 'systemd', '--root', join(stage, 'systemd')],
   [1, 'diff', '--target', 'runit', '--root', join(stage, 'runit')],
   [0, 'install', '--yes', '--target', 'systemd', '--root', join(stage, 'systemd')],
@@ -94,8 +116,12 @@ for (const [expected, ...args] of [
   [1, 'detect', '--root', stage],
   [0, 'schema'],
   [0, 'init', '--force'],
+  [0, 'set', 'protonvpn-updater.interval', '2h'],
+  [0, 'unset', 'protonvpn-updater.onBoot'],
+  [0, 'completion', 'bash'],
+  [0, 'completion', '--list', 'services'],
 ]) {
-  const result = spawnSync(process.execPath, [join(root, 'bin/pvpn-gen.js'), '--spec', args[0] === 'init' ? join(stage, 'init.yaml') : spec, ...args], {
+  const result = spawnSync(process.execPath, [join(root, 'bin/pvpn-gen.js'), '--spec', specOf(args[0]), ...args], {
     encoding: 'utf8',
     env: { ...process.env, PVPN_GEN_RENDERER: 'silent' },
   });

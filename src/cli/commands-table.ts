@@ -54,6 +54,18 @@ export const render = defineCommand({
   },
 });
 
+export const exportCommand = defineCommand({
+  name: 'export',
+  args: [{ name: 'format' }],
+  help: 'write the spec as an Ansible playbook and role for a fleet: export ansible --out DIR',
+  details:
+    'The role holds the files of every target and layout the spec renders to, exactly as rendered; each host gets those of its init system. README: "Fleet deploys with Ansible".',
+  options: {
+    out: defineOption({ type: 'string', short: 'o', value: 'dir', complete: 'dir', required: true, help: 'write the playbook and the role under DIR (new, empty, or an earlier export)' }),
+    templates: defineOption({ type: 'string', value: 'dir', complete: 'dir', help: 'use the .hbs templates in DIR (same names as templates/) instead of the built-in ones' }),
+  },
+});
+
 export const schema = defineCommand({ name: 'schema', help: 'print the JSON Schema of the spec (for editors and CI)', options: {} });
 
 export const init = defineCommand({
@@ -117,5 +129,47 @@ export const logs = defineCommand({
 
 export const detect = defineCommand({ name: 'detect', help: 'show which init system runs here, and why', options: { root, json } });
 
+export const set = defineCommand({
+  name: 'set',
+  args: [
+    { name: 'key', complete: 'field' },
+    { name: 'value' },
+  ],
+  help: 'change one setting in the spec file, keeping its comments and layout (set protonvpn-updater.interval 2h)',
+  details: [
+    'KEY is SERVICE.FIELD[.SUBFIELD...] (or a top-level key: project, defaults.FIELD, services.NAME...); VALUE is read',
+    'as YAML: 2h and /bin/true are strings, 5 a number, true a boolean, [a, b] a list. The result is validated before',
+    'anything is written (an invalid value changes nothing and says why, at its place in the file); the file is',
+    'replaced atomically. Then run pvpn-gen diff to see what install would change.',
+  ].join('\n'),
+  options: {},
+});
+
+export const unset = defineCommand({
+  name: 'unset',
+  args: [{ name: 'key', complete: 'field' }],
+  help: 'remove one setting from the spec file (it falls back to its default), keeping comments and layout',
+  options: {},
+});
+
+export const completion = defineCommand({
+  name: 'completion',
+  args: [{ name: 'shell', optional: true, complete: 'shell' }],
+  help: 'print the completion script for bash, zsh or fish (to source or install; edits no rc file)',
+  details: [
+    'bash: pvpn-gen completion bash > ~/.local/share/bash-completion/completions/pvpn-gen',
+    'zsh:  pvpn-gen completion zsh > ~/.zfunc/_pvpn-gen   (any directory of your $fpath)',
+    'fish: pvpn-gen completion fish > ~/.config/fish/completions/pvpn-gen.fish',
+  ].join('\n'),
+  options: {
+    list: defineOption({
+      type: 'choice',
+      value: 'what',
+      choices: ['services', 'keys'],
+      help: "print the spec's service names (or the keys set takes), one a line: what the scripts complete from",
+    }),
+  },
+});
+
 /** Every command, in the order of --help; command NAME runs the default export of src/cli/commands/NAME.ts. */
-export const COMMANDS: readonly CommandDef[] = [validate, render, schema, init, diff, install, uninstall, status, start, stop, restart, runNow, logs, detect];
+export const COMMANDS: readonly CommandDef[] = [validate, render, exportCommand, schema, init, set, unset, diff, install, uninstall, status, start, stop, restart, runNow, logs, detect, completion];

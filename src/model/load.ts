@@ -139,3 +139,26 @@ function refuseUntrusted(path: string, cwd: string): void {
     if (at === '/') return;
   }
 }
+
+export interface SpecFile {
+  /** absolute path */
+  readonly path: string;
+  /** what messages call it (as loadSpec's displayPath) */
+  readonly displayPath: string;
+  /** where the spec sits in the file's document: ['pvpn-gen'] in package.json */
+  readonly basePath: readonly string[];
+}
+
+/**
+ * Which file holds the spec, found as loadSpec finds it, without reading or validating it: for the commands that
+ * edit the file (set, unset) or only skim it (the completions' service names), which must work on a spec that is
+ * not valid yet.
+ */
+export async function findSpecFile(options: LoadOptions = {}): Promise<SpecFile> {
+  const cwd = options.cwd ?? process.cwd();
+  const path = options.spec ? resolve(cwd, options.spec) : await findSpec(cwd, options.allowCode ?? false);
+  if (!options.spec && process.geteuid?.() === 0) refuseUntrusted(path, cwd);
+  const rel = relative(cwd, path);
+  const displayPath = options.spec ?? (rel.startsWith('..') ? path : rel);
+  return { path, displayPath, basePath: path.endsWith('/package.json') ? [MODULE_NAME] : [] };
+}

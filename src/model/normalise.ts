@@ -13,6 +13,8 @@ import type {
   HardeningFields,
   Identity,
   Lifecycle,
+  Notify,
+  NotifyEvent,
   Schedule,
   ServiceFields,
   Step,
@@ -31,6 +33,8 @@ const SHARED_NOBODY = new Set(['nobody', 'nogroup', 'nfsnobody']);
 
 /** Objects in a service merge key by key over the same object in `defaults`; everything else replaces. */
 const MERGED_OBJECTS = ['environment', 'credentials', 'limits', 'logging'] as const;
+const NOTIFY_EVENTS: readonly NotifyEvent[] = ['failure', 'recovery', 'changed', 'success', 'skipped'];
+const DEFAULT_NOTIFY_EVENTS: readonly NotifyEvent[] = ['failure', 'recovery', 'changed'];
 
 function mergeDefaults(defaults: ServiceFields | undefined, service: ServiceFields): ServiceFields {
   if (!defaults) return service;
@@ -61,7 +65,7 @@ export function normaliseSpec(document: SpecDocument, source: SpecSource, specNa
           : pointerOf(['defaults', key]);
         problems.push({ severity: 'error', file: source.file, position: source.locate(pointer, 'key'), pointer, message });
       };
-      return normaliseService(name, fields, report);
+      return normaliseService(name, fields, report, own);
     });
   if (problems.length > 0) throw new SpecError(problems);
   return { specName, project: document.project ?? DEFAULT_PROJECT, services };
@@ -69,7 +73,7 @@ export function normaliseSpec(document: SpecDocument, source: SpecSource, specNa
 
 type Report = (key: string, message: string) => void;
 
-function normaliseService(name: string, fields: ServiceFields, report: Report): ServiceModel {
+function normaliseService(name: string, fields: ServiceFields, report: Report, own: ServiceFields = fields): ServiceModel {
   const setKeys = new Set(Object.keys(fields));
   // The schema admits only the forms these parsers read; what is left to refuse is a value too large to hold.
   // `key` places the message (a service field); `field` names what it is about, e.g. limits.runtime.
@@ -106,6 +110,8 @@ function normaliseService(name: string, fields: ServiceFields, report: Report): 
     command: fields.command as Argv,
     precondition: fields.precondition ?? null,
     onFailure: fields.onFailure ?? null,
+    notify: notifyOf(fields, schedule, report, own),
+    changedExitStatus: schedule.kind === 'daemon' ? null : (fields.changedExitStatus ?? null),
     schedule,
     identity,
     workingDirectory: fields.workingDirectory ?? null,
@@ -167,6 +173,8 @@ function argumentLengths(fields: ServiceFields, report: Report): void {
   }
   const reload = fields.reload;
   if (Array.isArray(reload)) for (const [n, argv] of reload.entries()) for (const [i, arg] of argv.entries()) check('reload', `reload[${n}][${i}]`, arg);
+  const notify = typeof fields.notify === 'object' ? fields.notify : {};
+  for (const [i, arg] of (notify.command ?? []).entries()) check('notify', `notify.command[${i}]`, arg);
   for (const [name, value] of Object.entries(fields.environment ?? {})) check('environment', `environment.${name}`, `${name}=${String(value)}`, ` as ${name}=value`);
 }
 
@@ -299,6 +307,28 @@ function directoriesOf(fields: ServiceFields): ServiceModel['directories'] {
     const mode = entry.mode === undefined ? null : entry.mode.padStart(4, '0');
     return [{ kind, paths: entry.paths.map((p) => `${DIRECTORY_BASES[kind]}/${p}`), mode }];
   });
+}
+
+/**
+ * notify: true is the defaults; false or absent, nobody is told. Periodic jobs only: a daemon has no runs (set in
+ * `defaults`, it applies to the periodic jobs and daemons ignore it).
+ */
+function notifyOf(fields: ServiceFields, schedule: Schedule, report: Report, own: ServiceFields): Notify | null {
+  if (schedule.kind === 'daemon') {
+    for (const key of ['notify', 'changedExitStatus'] as const) {
+      if (own[key] !== undefined) report(key, `${key} applies to periodic jobs (interval or calendar): a daemon has no runs to report`);
+    }
+    return null;
+  }
+  if (fields.notify === undefined || fields.notify === false) return null;
+  const given = fields.notify === true ? {} : fields.notify;
+  const on = new Set(given.on ?? DEFAULT_NOTIFY_EVENTS);
+  const notify = { events: NOTIFY_EVENTS.filter((e) => on.has(e)), desktop: given.desktop ?? true, command: given.command ?? null };
+  if (!notify.desktop && notify.command === null) report('notify', 'notify has nowhere to send: set desktop: true or a command');
+  if (on.has('changed') && fields.changedExitStatus === undefined && given.on !== undefined) {
+    report('notify', 'notify on changed needs changedExitStatus: the exit status by which the job says it changed something');
+  }
+  return notify;
 }
 
 function identityOf(fields: ServiceFields, report: Report): Identity {

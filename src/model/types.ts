@@ -24,11 +24,21 @@ export interface HardeningFields {
   readonly systemd?: Readonly<Partial<Record<'Unit' | 'Service' | 'Timer', RawDirectives>>>;
 }
 
+export type NotifyEvent = 'failure' | 'recovery' | 'changed' | 'success' | 'skipped';
+
+export interface NotifyFields {
+  readonly on?: readonly NotifyEvent[];
+  readonly desktop?: boolean;
+  readonly command?: Argv;
+}
+
 export interface ServiceFields {
   readonly description?: string;
   readonly command?: Argv;
   readonly precondition?: Argv;
   readonly onFailure?: Argv;
+  readonly notify?: boolean | NotifyFields;
+  readonly changedExitStatus?: number;
   readonly interval?: Duration;
   readonly calendar?: string;
   readonly randomizedDelay?: Duration;
@@ -142,15 +152,16 @@ export interface Logging {
   readonly user: string | null;
 }
 
-/**
- * A daemon's type and its start/stop/reload details. `exec` is what a service without these fields always was: up
- * once its program runs; a periodic job stays `exec` here (its targets run it as their own kind of oneshot).
- */
+/** One command of beforeStart, stop or afterStop. */
 export interface Step {
   readonly command: Argv;
   readonly ignoreFailure: boolean;
 }
 
+/**
+ * A daemon's type and its start/stop/reload details. `exec` is what a service without these fields always was: up
+ * once its program runs; a periodic job stays `exec` here (its targets run it as their own kind of oneshot).
+ */
 export interface Lifecycle {
   readonly type: 'exec' | 'notify' | 'forking' | 'oneshot';
   /** notify: who may send READY=1 (systemd NotifyAccess=) */
@@ -176,12 +187,24 @@ export interface Lifecycle {
   readonly killMode: 'control-group' | 'mixed' | 'process' | null;
 }
 
+/** Who hears of a periodic job's runs (templates/sh/_notify.hbs delivers). */
+export interface Notify {
+  /** in the schema's order */
+  readonly events: readonly NotifyEvent[];
+  readonly desktop: boolean;
+  readonly command: Argv | null;
+}
+
 export interface ServiceModel {
   readonly name: string;
   readonly description: string;
   readonly command: Argv;
   readonly precondition: Argv | null;
   readonly onFailure: Argv | null;
+  /** null: nobody is told */
+  readonly notify: Notify | null;
+  /** the exit status by which the job says it changed something (a success) */
+  readonly changedExitStatus: number | null;
   readonly schedule: Schedule;
   readonly identity: Identity;
   readonly workingDirectory: string | null;

@@ -8,6 +8,8 @@ import { compiledPartials, compiledTemplates, partialSources } from '../_generat
 import {
   ENV_NAME,
   commentLine,
+  dinitCommandLine,
+  dinitValue,
   shArgv,
   shQuote,
   svlogdConfigLine,
@@ -106,6 +108,16 @@ export const HELPERS: Readonly<Record<string, (...args: unknown[]) => string>> =
   sdWord: (...args: unknown[]) => systemdWord(asString(args[0], 'sdWord')),
   /** one field of a sysusers.d(5) line */
   sysusers: (...args: unknown[]) => sysusersField(args.map((a) => asString(a, 'sysusers')).join('')),
+  /** one quoted value of a dinit service description */
+  dinitValue: (...args: unknown[]) => dinitValue(args.map((a) => asString(a, 'dinitValue')).join('')),
+  /** a dinit `command =` line */
+  dinitArgv: (...args: unknown[]) => dinitCommandLine(asArgv(args[0], 'dinitArgv')),
+  /** a dinit number (seconds with a fraction, counts, nice): a sign, digits and one dot only */
+  dinitNumber: (...args: unknown[]) => {
+    const text = String(asNumber(args[0], 'dinitNumber'));
+    if (!/^-?\d+(\.\d+)?$/.test(text)) throw new TypeError(`template helper dinitNumber: ${text} is not a plain number`);
+    return text;
+  },
   /** one svlogd config line */
   svlogd: (...args: unknown[]) => svlogdConfigLine(args.map((a) => asString(a, 'svlogd')).join('')),
 };

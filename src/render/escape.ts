@@ -187,3 +187,23 @@ export function systemdListItem(item: string): string {
   if (!/[\s"'\\]/.test(item)) return item;
   return `"${item.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
+
+/**
+ * One value of a dinit service description (dinit-service(5), 0.22: `command =`, `logfile =`, `working-dir =`...):
+ * double-quoted, `\` and `"` escaped with `\`, and `$` doubled. dinit splits on whitespace, groups `"..."`, takes `\`
+ * as "the next character literally" everywhere, and THEN substitutes variables on every `$` (a backslash does not
+ * stop it; a lone `$` makes the whole file unloadable): only `$$` is a literal `$`. `%`, `#`, quotes, tabs and every
+ * other character are literal inside the quotes (test/harness/inits-facts.md, proven with the probe). A newline
+ * cannot be written (a continuation line would add the next line's leading blanks), nor NUL.
+ */
+export function dinitValue(value: string): string {
+  if (value.includes('\u0000')) reject('dinit value', value, 'NUL cannot be passed in an argument');
+  if (value.includes('\n')) reject('dinit value', value, 'dinit cannot hold a newline in a value');
+  return `"${value.replace(/[\\"$]/g, (c) => (c === '$' ? '$$' : `\\${c}`))}"`;
+}
+
+/** A whole dinit command line: every word a quoted dinitValue (so no word is ever read as syntax). */
+export function dinitCommandLine(argv: readonly string[]): string {
+  if (argv.length === 0 || !argv[0]?.startsWith('/')) reject('dinit command', argv[0] ?? '', 'the program must be an absolute path');
+  return argv.map(dinitValue).join(' ');
+}

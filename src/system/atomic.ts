@@ -54,3 +54,20 @@ export function atomicSymlink(port: Files, path: string, target: string): void {
   port.rename(temp, path);
   port.fsyncDir(dirname(path));
 }
+
+/**
+ * Replaces an existing file with new content, keeping its mode and (when it may: as root) its owner, so that
+ * editing a user's file with sudo leaves it the user's. The temp file sits beside it; the rename is the commit.
+ */
+export function atomicReplaceFile(port: Files, path: string, content: string, keep: { mode: number; uid: number; gid: number }): void {
+  const temp = tempPathFor(path);
+  port.writeNew(temp, content, keep.mode);
+  try {
+    if (process.geteuid?.() === 0) port.chown(temp, keep.uid, keep.gid);
+    port.rename(temp, path);
+  } catch (error) {
+    port.unlink(temp);
+    throw error;
+  }
+  port.fsyncDir(dirname(path));
+}

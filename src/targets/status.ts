@@ -22,6 +22,30 @@ export interface History {
   readonly nextRun?: string;
 }
 
+/** The last notification pvpn-gen sent about a service's runs (notify:), from root's own record of it. */
+export interface NotificationRecord {
+  /** ISO 8601, UTC */
+  readonly at: string;
+  /** failure, recovery, changed, success or skipped */
+  readonly event: string;
+  /** the people whose desktop took it */
+  readonly desktop: readonly string[];
+  /** the notification command's exit status (runit), or absent (none, or run later as the service's user: systemd) */
+  readonly command?: number;
+}
+
+/** `SECONDS EVENT desktop=NAME,NAME command=STATUS`, the line templates/sh/_notify.hbs keeps in NAME.sent. */
+export function parseNotificationRecord(text: string | null | undefined): NotificationRecord | undefined {
+  const m = /^(\d{1,12}) ([a-z]+) desktop=([^ \n]*) command=(\d*)$/m.exec(text ?? '');
+  if (!m) return undefined;
+  return {
+    at: new Date(Number(m[1]) * 1000).toISOString(),
+    event: m[2] as string,
+    desktop: m[3] ? (m[3] as string).split(',') : [],
+    ...(m[4] ? { command: Number(m[4]) } : {}),
+  };
+}
+
 export interface ServiceStatus {
   readonly name: string;
   readonly target: TargetName;
@@ -36,12 +60,14 @@ export interface ServiceStatus {
   /** skipped runs (precondition not met) among `runs` */
   readonly skipped: number;
   readonly nextRun?: string;
+  /** the last notification sent (notify:) */
+  readonly lastNotification?: NotificationRecord;
 }
 
 const RECENT_RUNS = 10;
 
 export function summarise(
-  base: Pick<ServiceStatus, 'name' | 'target' | 'kind' | 'enabled' | 'state'> & { pid?: number },
+  base: Pick<ServiceStatus, 'name' | 'target' | 'kind' | 'enabled' | 'state'> & { pid?: number; lastNotification?: NotificationRecord },
   runs: readonly RunRecord[],
   nextRun: string | undefined,
 ): ServiceStatus {

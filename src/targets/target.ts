@@ -96,4 +96,9 @@ export interface Target {
   /** the paths whose existence detection reads (under the root) */
   readonly detectPaths: readonly string[];
   detect(facts: InitFacts): Detection;
+  /**
+   * The names PID 1 has (its /proc/1/comm, as Ansible's `ansible_service_mgr` reports it) on a machine this
+   * target runs: the Ansible export picks a host's files by them. None: the inventory must name the target.
+   */
+  readonly pid1Names?: readonly string[];
 }

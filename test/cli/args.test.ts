@@ -3,6 +3,7 @@ import { describe, expect, expectTypeOf, test } from 'vitest';
 import { parse as parseWith, type ParsedCommand } from '../../src/cli/args.js';
 import { COMMANDS, install, type logs, type render } from '../../src/cli/commands-table.js';
 import type { OptionsOf } from '../../src/cli/define.js';
+import { TARGET_NAMES, type TargetName } from '../../src/targets/names.js';
 import { UsageError } from '../../src/errors.js';
 import { VERSION } from '../../src/version.js';
 import { cli } from '../support/cli.js';
@@ -50,8 +51,8 @@ describe('parse', () => {
   test('the options a command runs with are typed from its definition', () => {
     expectTypeOf<OptionsOf<typeof install>['lockWait']>().toEqualTypeOf<number>();
     expectTypeOf<OptionsOf<typeof install>['noStart']>().toEqualTypeOf<boolean>();
-    expectTypeOf<OptionsOf<typeof install>['target']>().toEqualTypeOf<'systemd' | 'runit' | 'auto' | undefined>();
-    expectTypeOf<OptionsOf<typeof render>['target']>().toEqualTypeOf<'systemd' | 'runit'>();
+    expectTypeOf<OptionsOf<typeof install>['target']>().toEqualTypeOf<TargetName | 'auto' | undefined>();
+    expectTypeOf<OptionsOf<typeof render>['target']>().toEqualTypeOf<TargetName>();
     expectTypeOf<OptionsOf<typeof render>['service']>().toEqualTypeOf<string[]>();
     expectTypeOf<OptionsOf<typeof logs>['lines']>().toEqualTypeOf<number>();
     expectTypeOf<OptionsOf<typeof logs>['spec']>().toEqualTypeOf<string | undefined>();
@@ -67,8 +68,8 @@ describe('parse', () => {
     [['render', '--target=systemd', '--yes=1'], /Unknown option '--yes'/],
     [['install', '--yes=1'], /Option '--yes' takes no value/],
     [['bogus'], /unknown command 'bogus'; the commands are: validate, render/],
-    [['render'], /render needs --target <target> \(the init system: systemd, runit\)/],
-    [['render', '--target', 'upstart'], /--target upstart is not one of systemd, runit/],
+    [['render'], new RegExp(`render needs --target <target> \\(the init system: ${TARGET_NAMES.join(', ')}\\)`)],
+    [['render', '--target', 'upstart'], new RegExp(`--target upstart is not one of ${TARGET_NAMES.join(', ')}`)],
     [['render', '--target', 'runit', '--frob'], /Unknown option '--frob'; see pvpn-gen render --help/],
     [['validate', 'extra'], /validate takes no arguments \(got extra\)/],
     [['logs', 'a', 'b'], /logs takes one service name/],
@@ -95,7 +96,7 @@ describe('the CLI', () => {
     for (const command of ['validate', 'render', 'diff', 'install', 'uninstall', 'status', 'run-now', 'logs', 'detect']) expect(help.stdout).toContain(`\n  ${command}`);
     const render = await cli(['render', '--help']);
     expect(render.stdout).toMatch(/Usage: pvpn-gen render \[options\]/);
-    expect(render.stdout).toMatch(/-t, --target <target>\s+the init system: systemd, runit \(systemd, runit\) \[required\]/);
+    expect(render.stdout).toMatch(new RegExp(`-t, --target <target>\\s+the init system: ${TARGET_NAMES.join(', ')} \\(${TARGET_NAMES.join(', ')}\\) \\[required\\]`));
   });
 
   test('usage errors exit 2 with one line and no stack', async () => {

@@ -75,6 +75,15 @@ describe('a runit daemon', () => {
   test('restart and stop through pvpn-gen', async () => {
     expect((await pvpn('restart', 'svc')).code).toBe(0);
     await waitFor('the daemon up again', async () => pid(await status('svc')) !== undefined);
+    // a running daemon restarted (TERM, then up) comes back with a new pid and stays up, whatever its policy
+    const before = pid(await status('svc'));
+    expect((await pvpn('restart', 'svc')).code).toBe(0);
+    await waitFor('a new daemon', async () => ![undefined, before].includes(pid(await status('svc'))));
+    await sleep(2500);
+    expect(await status('svc')).toMatch(/^run: /);
+    expect((await sh('sv restart /etc/sv/svc')).code).toBe(0);
+    await sleep(2500);
+    expect(await status('svc')).toMatch(/^run: /);
     expect((await pvpn('stop', 'svc')).code).toBe(0);
     expect(await status('svc')).toMatch(/^down: /);
   }, 30_000);

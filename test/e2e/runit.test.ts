@@ -117,7 +117,10 @@ describe.each([
     expect(status).toMatchObject({ name: 'e2e-job', target: 'runit', kind: 'periodic', enabled: true });
     expect(['waiting', 'running']).toContain(status?.state);
     expect(status?.lastRun).toMatchObject({ outcome: 'success', status: 0 });
-    expect(Number(status?.skipped)).toBeGreaterThan(0);
+    // skipped counts among the recent runs only: on a loaded machine the job may have run often enough since `go`
+    // to push the skipped runs out of that window; then the record of runs must still hold them
+    const recorded = Number((await sh('grep -c "run skipped" /var/lib/pvpn-gen/runs/e2e-job')).stdout.trim());
+    expect(Number(status?.skipped) > 0 || recorded > 0, JSON.stringify(status)).toBe(true);
     expect(typeof status?.nextRun).toBe('string');
     const text = await pvpn('status');
     expect(text.stdout).toMatch(/e2e-job \(periodic, runit\): enabled, (waiting|running)/);

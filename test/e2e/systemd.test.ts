@@ -90,8 +90,10 @@ describe('pvpn-gen on a live systemd', () => {
       const s = await status(e2e, 'tick');
       return s.skipped >= 2 ? s : undefined;
     });
-    expect(skipped.runs.every((run) => run.outcome === 'skipped' && run.detail === 'precondition not met'), JSON.stringify(skipped)).toBe(true);
-    expect(skipped.lastRun?.outcome).toBe('skipped');
+    // the timer fires every 2 s: the newest run may be under way (its condition not yet checked) when status looks
+    const ended = skipped.runs.filter((run) => run.outcome !== 'running');
+    expect(ended.every((run) => run.outcome === 'skipped' && run.detail === 'precondition not met'), JSON.stringify(skipped)).toBe(true);
+    expect(['skipped', 'running']).toContain(skipped.lastRun?.outcome);
     expect(await records(e2e, '/var/lib/tick', 'record')).toEqual([]); // the job itself never ran
     const journal = await e2e.sb.exec(['journalctl', '-u', 'tick.service', '--no-pager']);
     expect(journal.stdout).toContain("tick.service: Skipped due to 'exec-condition'.");
@@ -121,7 +123,8 @@ describe('pvpn-gen on a live systemd', () => {
     // between two runs (a run takes ~0.1 s of every ~3 s), status shows the last run and when the next one is
     const s = await waitFor('tick waiting for its next run', async () => {
       const got = await status(e2e, 'tick');
-      return got.state === 'waiting' ? got : undefined;
+      // the timer's state and the journal's runs are two reads: wait for a moment when both say "between runs"
+      return got.state === 'waiting' && got.nextRun !== undefined && got.lastRun?.outcome !== 'running' ? got : undefined;
     }, 10_000, 100);
     expect(s).toMatchObject({ kind: 'periodic', target: 'systemd', enabled: true });
     expect(s.lastRun, JSON.stringify(s)).toMatchObject({ outcome: 'success', status: 0 });
@@ -171,7 +174,8 @@ describe('pvpn-gen on a live systemd', () => {
     const record = spin as ProbeRecord & { cpu_seconds: number; cfs_quota_us: string; cfs_period_us: string; cpu_stat: string };
     expect(record.cfs_quota_us).toBe('20000');
     expect(record.cfs_period_us).toBe('100000');
-    expect(Number(/nr_throttled (\d+)/.exec(record.cpu_stat)?.[1])).toBeGreaterThan(0);
+    // throttled, unless a loaded machine gave the loop less than its quota anyway (then the quota never bit)
+    if (record.cpu_seconds > 0.3) expect(Number(/nr_throttled (\d+)/.exec(record.cpu_stat)?.[1]), record.cpu_stat).toBeGreaterThan(0);
     expect(record.cpu_seconds).toBeGreaterThan(0.05);
     expect(record.cpu_seconds).toBeLessThan(0.9); // ~0.4 s expected; unthrottled it would be ~2 s
     timings.push(`spin: ${record.cpu_seconds.toFixed(2)} s of CPU in 2 s under CPUQuota=20%`);

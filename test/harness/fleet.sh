@@ -24,6 +24,9 @@ set -u
 SELF=$(readlink -f "$0")
 HERE=$(dirname "$SELF")
 RUNIT=$HERE/runit-sandbox.sh
+# the checkout, visible at its own path in both machines (a test runs its pvpn-gen there; a clone may live under /tmp,
+# which each machine replaces with a fresh tmpfs)
+REPO_ROOT=$(cd "$HERE/../.." && pwd)
 SYSTEMD=$HERE/systemd-sandbox.sh
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -42,9 +45,9 @@ start() {
 	[ ! -e "$dir" ] || die "$dir exists: give a new directory"
 	mkdir -p "$dir"/{staging/upper,staging/work,staging/root,host_vars,home,ansible-home,local-tmp} || die "cannot create $dir"
 	dir=$(readlink -f "$dir")
-	runit_id=$("$RUNIT" start "$scandir" ${owner:+--owner "$owner"}) || { stop "$dir"; die "the runit sandbox did not start"; }
+	runit_id=$("$RUNIT" start "$scandir" --bind "$REPO_ROOT" ${owner:+--owner "$owner"}) || { stop "$dir"; die "the runit sandbox did not start"; }
 	echo "$runit_id" >"$dir/runit.id"
-	systemd_id=$("$SYSTEMD" start ${owner:+--owner "$owner"}) || { stop "$dir"; die "the systemd sandbox did not boot"; }
+	systemd_id=$("$SYSTEMD" start --bind "$REPO_ROOT" ${owner:+--owner "$owner"}) || { stop "$dir"; die "the systemd sandbox did not boot"; }
 	echo "$systemd_id" >"$dir/systemd.id"
 	runit_pid=$(cat "${PVPN_RUNIT_STATE:-/tmp/pvpn-gen-runit}/$runit_id/pid")
 	systemd_pid=$(cat "${PVPN_SANDBOX_STATE:-/tmp/pvpn-gen-sandbox}/$systemd_id/pid")

@@ -33,12 +33,29 @@ const SETTING: Readonly<Record<string, string>> = {
   restartLimit: 'restartLimit: { burst: 3, interval: 1min }',
   timeouts: 'timeouts: { stop: 30s }',
   killMode: 'killMode: mixed',
+  oneshot: 'oneshot: true',
+  remainAfterExit: 'oneshot: true\nremainAfterExit: true',
+  exitStatus: 'exitStatus: { success: [3] }',
+  stopSignal: 'stopSignal: QUIT',
+  reload: 'reload: { signal: USR1 }',
+  beforeStart: 'beforeStart: [[/bin/true]]',
+  stop: 'stop: [[/bin/true]]',
+  afterStop: 'afterStop: [[/bin/true]]',
+  documentation: 'documentation: ["man:job(8)"]',
+  logging: 'logging: { keep: 3 }',
+  notify: 'notify: true',
+  changedExitStatus: 'changedExitStatus: 3',
 };
 
 /** Daemon-only settings: the sketch's service is a periodic job unless it leaves the interval out. */
-const DAEMON_ONLY = new Set(['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'killMode']);
+const DAEMON_ONLY = new Set(['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'stop', 'afterStop', 'killMode']);
+/** The lifecycle fields OpenRC, dinit and s6 refuse until they render them (src/targets/lifecycle-not-yet.ts). */
+const NOT_YET = ['forking', 'oneshot', 'remainAfterExit', 'requires', 'environmentFiles', 'directories', 'reload', 'beforeStart', 'stop', 'afterStop'];
 /** Settings a target refuses outright (an error without --strict too), with the reason. */
-const REFUSED: Readonly<Record<string, string>> = { 'forking:runit': 'runit cannot supervise a daemon that forks' };
+const REFUSED: Readonly<Record<string, string>> = {
+  'forking:runit': 'runit cannot supervise a daemon that forks',
+  ...Object.fromEntries(NOT_YET.flatMap((key) => (['openrc', 'dinit', 's6'] as const).map((t) => [`${key}:${t}`, `${key}: pvpn-gen does not render this for ${t} yet`]))),
+};
 
 const gaps = CAPABILITY_KEYS.flatMap((key) =>
   ALL_TARGETS.flatMap((target) => {

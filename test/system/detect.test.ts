@@ -16,6 +16,8 @@ describe('decide', () => {
     ['Void: /etc/sv and /var/service', facts(['/etc/sv', '/var/service']), 'runit', 'void'],
     ['Debian: /etc/sv and /etc/service', facts(['/etc/sv', '/etc/service']), 'runit', 'debian'],
     ['both Void and Debian directories: the one runsvdir scans', facts(['/etc/sv', '/var/service', '/etc/service'], { runsvdir: ['/etc/service'] }), 'runit', 'debian'],
+    ['OpenRC running: /run/openrc/softlevel', facts(['/run/openrc/softlevel', '/etc/init.d']), 'openrc', null],
+    ['OpenRC staged: /etc/init.d beside /etc/runlevels', facts(['/etc/init.d', '/etc/runlevels']), 'openrc', null],
   ] as const)('%s', (_what, input, target, layout) => {
     expect(decide(input)).toMatchObject({ ok: true, target, layout });
   });
@@ -23,6 +25,8 @@ describe('decide', () => {
   test('nothing known: an error that says what was looked for', () => {
     const result = decide(facts(['/etc/sv']));
     expect(result.ok).toBe(false);
+    // Debian's sysvinit has /etc/init.d but no /etc/runlevels: not OpenRC
+    expect(decide(facts(['/etc/init.d'])).ok).toBe(false);
     expect(result.reasons.join('; ')).toMatch(/no runit layout found \(looked for \/etc\/runit\/sv with \/etc\/runit\/runsvdir\/default; \/etc\/sv with \/var\/service; \/etc\/sv with \/etc\/service\)/);
   });
 });

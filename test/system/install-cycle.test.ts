@@ -17,6 +17,7 @@ const VARIANTS = [
   ['runit artix', ['--target', 'runit', '--layout', 'artix']],
   ['runit void', ['--target', 'runit', '--layout', 'void']],
   ['runit debian', ['--target', 'runit', '--layout', 'debian']],
+  ['dinit', ['--target', 'dinit']],
 ] as const;
 
 /** A root that already holds things pvpn-gen must leave alone. */

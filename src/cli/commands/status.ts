@@ -28,6 +28,8 @@ export function formatStatus(statuses: readonly ServiceStatus[], showRuns: boole
     if (s.kind === 'periodic' || s.lastRun) lines.push(`  last run: ${describeRun(s.lastRun)}`);
     if (s.skipped > 0) lines.push(`  skipped:  ${s.skipped} of the last ${s.runs.length} runs (precondition not met)`);
     if (s.kind === 'periodic') lines.push(`  next run: ${when(s.nextRun)}`);
+    const sent = s.lastNotification;
+    if (sent) lines.push(`  notified: ${sent.event} ${when(sent.at)}, desktop: ${sent.desktop.join(', ') || 'nobody logged in'}${sent.command === undefined ? '' : `, command exit ${sent.command}`}`);
     if (showRuns) for (const run of s.runs) lines.push(`    ${describeRun(run)}`);
   }
   return lines.join('\n') + '\n';

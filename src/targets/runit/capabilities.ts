@@ -9,6 +9,8 @@ export const RUNIT_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   command: ['exact', 'run, through chpst'],
   precondition: ['exact', 'a guard in the loop, same exit-code rules'],
   onFailure: ['exact', 'run by the loop (or finish), with the MONITOR_* variables'],
+  notify: ['exact', 'from the loop, detached: desktop as each logged-in person (loginctl, else /run/user/UID/bus; setpriv, gdbus), the command as the service user'],
+  changedExitStatus: ['exact', 'the loop counts it as success'],
   interval: ['exact', 'the loop in run'],
   calendar: ['exact', 'snooze(1), where it can express the expression'],
   randomizedDelay: ['exact', 'a random sleep from /dev/urandom'],

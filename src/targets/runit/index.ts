@@ -56,4 +56,6 @@ export const runit: Target = {
   status: (handle, port) => runitStatus(asRunit(handle), port),
   detectPaths: RUNIT_DETECT_PATHS,
   detect: detectRunit,
+  // runit-init execs runit as PID 1 (runit-init(8)); a container's PID 1 may be runsvdir itself
+  pid1Names: ['runit', 'runit-init', 'runsvdir'],
 };

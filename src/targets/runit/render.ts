@@ -17,6 +17,7 @@ import type { DesiredEntry } from '../../render/types.js';
 import { isWithin, managedPaths } from '../../render/service-paths.js';
 import { ownedDirectories } from '../sh-paths.js';
 import { bwrapArgs, handedOver, niceOf, runtimePaths, SH_RUNTIME } from '../sh-runtime.js';
+import { shNotifyView } from '../sh-notify.js';
 import { serviceUserOf } from '../sh-user.js';
 import { toSnoozeArgs } from '../snooze.js';
 import { RUNIT_LOG_USER, type RunitLayout } from './facts.js';
@@ -116,6 +117,7 @@ function runView(service: ServiceModel, model: SpecModel, layout: RunitLayout, f
     jitter: schedule.kind === 'daemon' ? 0 : toSeconds(schedule.randomizedDelayMs),
     firstDelay: schedule.kind === 'interval' ? toSeconds(schedule.onBootMs ?? 0) : 0,
     ...lifecycleRunView(service, layout, user),
+    ...shNotifyView(service, true),
   };
 }
 

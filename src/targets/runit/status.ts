@@ -1,6 +1,7 @@
 /** `status` of a runit service: `sv status` and the record of runs only root writes (../sh-records.ts). */
 import { summarise, type ServiceStatus } from '../status.js';
 import type { StatusPort } from '../target.js';
+import { lastNotificationOf } from '../sh-notify.js';
 import { parseRunRecords } from '../sh-records.js';
 import { runtimePaths } from '../sh-runtime.js';
 import type { RunitHandle } from './handle.js';
@@ -23,6 +24,7 @@ export async function runitStatus(service: RunitHandle, port: StatusPort): Promi
       enabled: port.exists(service.enableLink),
       state,
       ...(sv.pid ? { pid: sv.pid } : {}),
+      ...lastNotificationOf(service.name, port),
     },
     history.runs,
     history.nextRun,

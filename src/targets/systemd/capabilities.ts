@@ -6,6 +6,8 @@ export const SYSTEMD_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   command: ['exact', 'ExecStart='],
   precondition: ['exact', 'ExecCondition='],
   onFailure: ['exact', 'OnFailure= to NAME-failure.service'],
+  notify: ['exact', 'OnFailure=/OnSuccess= to NAME-notify@.service: desktop as each logged-in person (loginctl; setpriv, gdbus), the command as the service user'],
+  changedExitStatus: ['exact', 'SuccessExitStatus='],
   interval: ['exact', 'OnUnitActiveSec='],
   calendar: ['exact', 'OnCalendar='],
   randomizedDelay: ['exact', 'RandomizedDelaySec='],

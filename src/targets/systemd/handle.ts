@@ -19,6 +19,6 @@ export function asSystemd(handle: ServiceHandle): SystemdHandle {
 export function systemdHandleOk(handle: ServiceHandle): boolean {
   if (handle.target !== 'systemd') return false;
   const h = handle as SystemdHandle;
-  const own = new Set([`${h.name}.service`, `${h.name}.timer`, `${h.name}-failure.service`]);
+  const own = new Set([`${h.name}.service`, `${h.name}.timer`, `${h.name}-failure.service`, `${h.name}-notify@failure.service`, `${h.name}-notify@success.service`]);
   return Array.isArray(h.units) && h.units.every((u) => own.has(u)) && h.units.includes(h.mainUnit) && h.units.includes(h.serviceUnit);
 }

@@ -58,4 +58,5 @@ export const systemd: Target = {
   status: (handle, port) => systemdStatus(asSystemd(handle), port),
   detectPaths: SYSTEMD_DETECT_PATHS,
   detect: detectSystemd,
+  pid1Names: ['systemd'],
 };

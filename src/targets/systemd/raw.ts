@@ -14,7 +14,7 @@ import { SYSTEMD_DIRECTIVES } from './directives.js';
 export type RawSection = 'Unit' | 'Service' | 'Timer';
 
 export const SPEC_OWNED_DIRECTIVES: Readonly<Record<RawSection, Readonly<Record<string, string>>>> = {
-  Unit: { Description: 'description', Wants: 'wants', After: 'after', OnFailure: 'onFailure' },
+  Unit: { Description: 'description', Wants: 'wants', After: 'after', OnFailure: 'onFailure or notify', OnSuccess: 'notify' },
   Service: {
     Type: 'interval, calendar or restart (they decide the kind of service)',
     ExecStart: 'command',

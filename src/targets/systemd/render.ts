@@ -10,6 +10,7 @@ import { FILE_MODE } from '../../render/file-modes.js';
 import { generatedHeader } from '../../render/header.js';
 import { formatSpan } from '../../model/units.js';
 import type { DesiredEntry } from '../../render/types.js';
+import { NOTIFY_STATE, shNotifyView } from '../sh-notify.js';
 import { SYSTEMD } from './facts.js';
 import type { SystemdHandle } from './handle.js';
 import { hardeningLines } from './hardening.js';
@@ -69,6 +70,10 @@ function serviceView(service: ServiceModel, specName: string) {
     wants: [...service.wants],
     after: [...service.after],
     onFailureUnit: service.onFailure ? `${service.name}-failure.service` : null,
+    // two instances, never one unit in both lists: systemd passes MONITOR_* only to a unit triggered once
+    notifyOnFailure: notifyTriggers(service).onFailure ? `${service.name}-notify@failure.service` : null,
+    notifyOnSuccess: notifyTriggers(service).onSuccess ? `${service.name}-notify@success.service` : null,
+    changedExitStatus: service.changedExitStatus,
     rawUnit: withRawDirectives([], service.hardening.rawSystemd.Unit),
     type: daemon ? service.lifecycle.type : 'oneshot',
     precondition: service.precondition ? [...service.precondition] : null,
@@ -118,6 +123,38 @@ function lifecycleView(service: ServiceModel) {
 }
 
 const DIRECTORY_DIRECTIVE = { runtime: 'RuntimeDirectory', state: 'StateDirectory', cache: 'CacheDirectory', logs: 'LogsDirectory' } as const;
+
+
+/** Which runs start the notification unit: recovery needs to see failures too, to know the next success is one. */
+function notifyTriggers(service: ServiceModel): { onFailure: boolean; onSuccess: boolean } {
+  const events = new Set(service.notify?.events ?? []);
+  return {
+    onFailure: events.has('failure') || events.has('recovery'),
+    onSuccess: events.has('recovery') || events.has('changed') || events.has('success') || events.has('skipped'),
+  };
+}
+
+/**
+ * NAME-notify@.service: its first line, as root, runs templates/sh/_notify.hbs (the same helper runit's loop runs);
+ * the second, the spec's notification command, as the service's user with the service's sandbox.
+ */
+function notifyView(service: ServiceModel, specName: string, templates: TemplateSet) {
+  const header = generatedHeader(specName);
+  const helper = templateOf(templates, 'systemd/notify-helper')({ header, name: service.name, ...shNotifyView(service, false) });
+  const command = service.notify?.command;
+  const eventFile = `${NOTIFY_STATE.dir}/${service.name}.event`;
+  return {
+    header,
+    name: service.name,
+    description: service.description,
+    helper: ['/bin/sh', '-c', helper, `${service.name}-notify`],
+    command: command
+      ? ['/bin/sh', '-c', templateOf(templates, 'systemd/notify-command')({ name: service.name, eventFile }), `${service.name}-notify`, ...command]
+      : null,
+    ...executionView(service),
+    ...(service.identity.kind === 'dynamic' ? { user: service.name } : {}),
+  };
+}
 
 function timerView(service: ServiceModel, specName: string) {
   const schedule = service.schedule;
@@ -175,6 +212,11 @@ export function renderSystemdService(
   if (service.onFailure) {
     units.push(`${name}-failure.service`);
     entries.push(file(`${name}-failure.service`, templateOf(templates, 'systemd/failure')(failureView(service, model.specName))));
+  }
+  if (service.notify) {
+    // the template unit is the file; its two instances are what systemctl stops and journalctl reads
+    units.push(`${name}-notify@failure.service`, `${name}-notify@success.service`);
+    entries.push(file(`${name}-notify@.service`, templateOf(templates, 'systemd/notify')(notifyView(service, model.specName, templates))));
   }
   // A declared system user, created by systemd-sysusers at install (and at boot, should it ever go missing).
   const accounts = accountsOf(service, service.identity.kind === 'user' ? service.identity.user : null);

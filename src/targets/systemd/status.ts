@@ -1,6 +1,7 @@
 /** `status` of a systemd service: systemctl show, the manager's journal messages, the timer's next elapse. */
 import { summarise, type ServiceStatus } from '../status.js';
 import type { StatusPort } from '../target.js';
+import { lastNotificationOf } from '../sh-notify.js';
 import type { SystemdHandle } from './handle.js';
 import { parseJournal, parseNextElapse } from './journal.js';
 
@@ -38,6 +39,7 @@ export async function systemdStatus(service: SystemdHandle, port: StatusPort): P
       enabled: main.UnitFileState === 'enabled',
       state,
       ...(pid > 0 ? { pid } : {}),
+      ...lastNotificationOf(service.name, port),
     },
     history.runs,
     nextRun,
