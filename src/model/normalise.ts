@@ -102,6 +102,9 @@ function normaliseService(name: string, fields: ServiceFields, report: Report, o
 
   const hardeningFields = asHardeningFields(fields.hardening);
   for (const key of Object.keys(hardeningFields)) setKeys.add(`hardening.${key}`);
+  // profile none asks for nothing, which every target does exactly (issue 12: it warned on runit, so specs that
+  // match an unhardened original failed --strict)
+  if (hardeningFields.profile === 'none') setKeys.delete('hardening.profile');
   const logging = fields.logging ?? {};
 
   return {

@@ -230,7 +230,10 @@ export interface ServiceModel {
   readonly environmentFiles: ReadonlyArray<{ readonly path: string; readonly optional: boolean }>;
   /** the `directories` field, as absolute paths per kind (also in writablePaths' answer) */
   readonly directories: ReadonlyArray<{ readonly kind: DirectoryKind; readonly paths: readonly string[]; readonly mode: string | null }>;
-  /** Which spec keys the user set (after merging defaults), so renderers can warn about what a target cannot express. */
+  /**
+   * Which spec keys the user set (after merging defaults), so renderers can warn about what a target cannot express;
+   * hardening.profile only when it is not none (none is nothing to approximate).
+   */
   readonly setKeys: ReadonlySet<string>;
 }
 

@@ -116,6 +116,18 @@ describe('the capability matrix', () => {
     }
   });
 
+  // issue 12: none asks for nothing, which every target renders exactly; it used to warn on runit, failing --strict
+  test('hardening: none is no gap on any target, hardening: basic is one where the profile is approximated', async () => {
+    const none = writeSpec(specText([{ name: 'job', extra: 'hardening: none' }]));
+    for (const target of ALL_TARGETS) {
+      const result = await cli(['--strict', '--spec', none, 'render', '--target', target.name]);
+      expect(result.stderr, target.name).not.toContain('hardening.profile');
+      expect(result.code, target.name).toBe(0);
+    }
+    const basic = writeSpec(specText([{ name: 'job', extra: 'hardening: { profile: basic }' }]));
+    expect((await cli(['--spec', basic, 'render', '--target', 'runit'])).stderr).toContain('hardening.profile: runit only approximates this');
+  });
+
   test('with sandbox: bwrap, runit expresses network and path settings exactly', () => {
     const setKeys = new Set(['hardening.network', 'hardening.readOnlyPaths', 'hardening.writablePaths']);
     expect(capabilityGaps({ setKeys, sandbox: 'none' }, TARGETS.runit).map((g) => g.key)).toEqual(['hardening.network', 'hardening.readOnlyPaths']);
