@@ -51,7 +51,7 @@ export const RUNIT_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   remainAfterExit: ['exact', 'run waits for sv stop after the job, so sv status shows it up'],
   requires: ['approximate', 'run starts each required service of the scan directory and waits until it is up; stopping it does not stop this one'],
   before: ['none', 'runsvdir starts all services at once'],
-  environmentFiles: ['approximate', "read by run as root in order, root's own files only, handed over through chpst -e: no escapes or continuation lines, trailing blanks dropped"],
+  environmentFiles: ['approximate', "read by run as root in order, root's own files that only root can write, handed over through chpst -e: no escapes or continuation lines, trailing blanks dropped"],
   directories: ['approximate', 'made by run at each start with the mode; runtime directories are not removed at stop'],
   exitStatus: ['exact', 'more clean-exit and no-restart cases in finish'],
   restartLimit: ['none', 'runsv restarts without limit'],
