@@ -144,6 +144,7 @@ function normaliseService(name: string, fields: ServiceFields, report: Report, o
     requires: fields.requires ?? [],
     before: fields.before ?? [],
     lifecycle: lifecycleOf(fields, schedule, report, duration),
+    wantedBy: schedule.kind === 'daemon' ? (fields.wantedBy ?? null) : null,
     documentation: fields.documentation ?? [],
     environmentFiles: environmentFilesOf(fields, report),
     directories: directoriesOf(fields),
@@ -234,7 +235,7 @@ function scheduleOf(
 }
 
 /** The fields that describe a daemon's start, reload and stop: a periodic job has none of them. */
-const DAEMON_ONLY = ['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'stop', 'afterStop', 'killMode'] as const;
+const DAEMON_ONLY = ['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'stop', 'afterStop', 'killMode', 'wantedBy'] as const;
 
 function lifecycleOf(
   fields: ServiceFields,

@@ -86,6 +86,7 @@ export interface ServiceFields {
   readonly afterStop?: ReadonlyArray<Argv | { readonly command: Argv; readonly ignoreFailure?: boolean }>;
   readonly documentation?: readonly string[];
   readonly killMode?: 'control-group' | 'mixed' | 'process';
+  readonly wantedBy?: readonly string[];
 }
 
 export type DirectoryKind = 'runtime' | 'state' | 'cache' | 'logs';
@@ -224,6 +225,8 @@ export interface ServiceModel {
   readonly before: readonly string[];
   /** how the daemon starts, reloads and stops (defaults: what every service did before these fields) */
   readonly lifecycle: Lifecycle;
+  /** the targets that start an enabled daemon; null: the target's default (systemd multi-user.target) */
+  readonly wantedBy: readonly string[] | null;
   /** URIs (systemd Documentation=) */
   readonly documentation: readonly string[];
   /** environmentFiles, in order (environmentFile stays apart) */

@@ -100,6 +100,9 @@ function messageOf(error: ErrorObject): string {
       const guess = closest(key, allowed);
       if (guess) return `unknown key "${key}"; did you mean "${guess}"?`;
       if (key === '<<') return 'YAML merge keys (<<) are not supported; put shared settings under `defaults:`';
+      if (key === 'Install' && error.instancePath.endsWith('/hardening/systemd')) {
+        return '[Install] is written by pvpn-gen (WantedBy=multi-user.target for a daemon, timers.target for a timer): set wantedBy: [TARGET, ...] to start a daemon from other targets';
+      }
       return `unknown key "${key}"; allowed here: ${allowed.join(', ')}`;
     }
     case 'required':

@@ -31,6 +31,7 @@ const IGNORED: Readonly<Record<string, string>> = {
   timeouts: "the supervisor's own start and stop timeouts",
   documentation: 'not written anywhere',
   killMode: "the supervisor's own way of stopping",
+  wantedBy: 'an enabled service starts at boot, whatever the target',
 };
 
 /** The rows for `target`'s capability table. */

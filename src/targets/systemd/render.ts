@@ -86,9 +86,14 @@ function serviceView(service: ServiceModel, specName: string) {
     timeoutStart: !daemon && service.limits.runtimeMs !== null ? service.limits.runtimeMs : null,
     runtimeMax: daemon && service.limits.runtimeMs !== null ? service.limits.runtimeMs : null,
     ...executionView(service),
-    wantedBy: daemon ? SYSTEMD.daemonWantedBy : null,
+    wantedBy: daemon ? daemonWantedBy(service) : null,
     ...lifecycleView(service),
   };
+}
+
+/** The targets whose .wants/ an enabled daemon is linked into (WantedBy=). */
+function daemonWantedBy(service: ServiceModel): string[] {
+  return service.wantedBy ? [...service.wantedBy] : [SYSTEMD.daemonWantedBy];
 }
 
 /** systemd's time span, or infinity. */
@@ -231,8 +236,9 @@ export function renderSystemdService(
   }
   // The link `systemctl enable` makes from the [Install] section (systemctl(1) --root works the same way).
   const mainUnit = periodic ? `${name}.timer` : `${name}.service`;
-  const wantedBy = periodic ? SYSTEMD.timerWantedBy : SYSTEMD.daemonWantedBy;
-  entries.push({ kind: 'symlink', path: `${dir}/${wantedBy}.wants/${mainUnit}`, target: `${dir}/${mainUnit}`, service: name });
+  for (const wantedBy of periodic ? [SYSTEMD.timerWantedBy] : daemonWantedBy(service)) {
+    entries.push({ kind: 'symlink', path: `${dir}/${wantedBy}.wants/${mainUnit}`, target: `${dir}/${mainUnit}`, service: name });
+  }
   return {
     entries,
     handle: { target: 'systemd', name, periodic, mainUnit, serviceUnit: `${name}.service`, units, accounts },
