@@ -143,6 +143,7 @@ function normaliseService(name: string, fields: ServiceFields, report: Report, o
     wants: fields.wants ?? [],
     requires: fields.requires ?? [],
     before: fields.before ?? [],
+    conflicts: fields.conflicts ?? [],
     lifecycle: lifecycleOf(fields, schedule, report, duration),
     wantedBy: schedule.kind === 'daemon' ? (fields.wantedBy ?? null) : null,
     documentation: fields.documentation ?? [],
@@ -235,7 +236,7 @@ function scheduleOf(
 }
 
 /** The fields that describe a daemon's start, reload and stop: a periodic job has none of them. */
-const DAEMON_ONLY = ['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'stop', 'afterStop', 'killMode', 'wantedBy'] as const;
+const DAEMON_ONLY = ['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'stop', 'afterStop', 'killMode', 'wantedBy', 'conflicts'] as const;
 
 function lifecycleOf(
   fields: ServiceFields,

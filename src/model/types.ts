@@ -87,6 +87,7 @@ export interface ServiceFields {
   readonly documentation?: readonly string[];
   readonly killMode?: 'control-group' | 'mixed' | 'process';
   readonly wantedBy?: readonly string[];
+  readonly conflicts?: readonly string[];
 }
 
 export type DirectoryKind = 'runtime' | 'state' | 'cache' | 'logs';
@@ -223,6 +224,8 @@ export interface ServiceModel {
   readonly wants: readonly string[];
   readonly requires: readonly string[];
   readonly before: readonly string[];
+  /** units this one stops when it starts (systemd Conflicts=) */
+  readonly conflicts: readonly string[];
   /** how the daemon starts, reloads and stops (defaults: what every service did before these fields) */
   readonly lifecycle: Lifecycle;
   /** the targets that start an enabled daemon; null: the target's default (systemd multi-user.target) */

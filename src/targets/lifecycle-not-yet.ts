@@ -31,6 +31,7 @@ const IGNORED: Readonly<Record<string, string>> = {
   timeouts: "the supervisor's own start and stop timeouts",
   documentation: 'not written anywhere',
   killMode: "the supervisor's own way of stopping",
+  conflicts: 'both may run at once',
   wantedBy: 'an enabled service starts at boot, whatever the target',
 };
 

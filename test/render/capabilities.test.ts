@@ -43,13 +43,14 @@ const SETTING: Readonly<Record<string, string>> = {
   afterStop: 'afterStop: [[/bin/true]]',
   documentation: 'documentation: ["man:job(8)"]',
   wantedBy: 'wantedBy: [graphical.target]',
+  conflicts: 'conflicts: [ntpd.service]',
   logging: 'logging: { keep: 3 }',
   notify: 'notify: true',
   changedExitStatus: 'changedExitStatus: 3',
 };
 
 /** Daemon-only settings: the sketch's service is a periodic job unless it leaves the interval out. */
-const DAEMON_ONLY = new Set(['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'stop', 'afterStop', 'killMode', 'wantedBy']);
+const DAEMON_ONLY = new Set(['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'stop', 'afterStop', 'killMode', 'wantedBy', 'conflicts']);
 /** The lifecycle fields OpenRC, dinit and s6 refuse until they render them (src/targets/lifecycle-not-yet.ts). */
 const NOT_YET = ['forking', 'oneshot', 'remainAfterExit', 'requires', 'environmentFiles', 'directories', 'reload', 'beforeStart', 'stop', 'afterStop'];
 /** Settings a target refuses outright (an error without --strict too), with the reason. */

@@ -62,6 +62,7 @@ export const RUNIT_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   documentation: ['exact', 'a comment in run'],
   killMode: ['approximate', 'runsv signals the main process only, as KillMode=process; its children are left to it'],
   stop: ['exact', 'control/t runs them, then runsv sends TERM (or control/t the stopSignal) to what is left'],
+  conflicts: ['approximate', 'run stops each conflicting runit service of the scan directory (sv down) before it starts; starting that one does not stop this one'],
   wantedBy: ['approximate', 'runsvdir starts every enabled service at boot, whatever the target'],
   afterStop: ['exact', 'finish runs them after every end of the daemon, before the restart decision'],
 };

@@ -139,6 +139,8 @@ function lifecycleRunView(service: ServiceModel, layout: RunitLayout, user: stri
     reloadCommands: life.reload?.kind === 'commands' ? life.reload.commands.map((argv) => [...argv]) : null,
     // a required unit that is a service is the runit service of that name; other unit types mean nothing to runit
     requires: service.requires.filter((unit) => unit.endsWith('.service')).map((unit) => `${layout.scanDir}/${unit.slice(0, -'.service'.length)}`),
+    // as for requires: a conflicting unit that is a service is the runit service of that name
+    conflicts: service.conflicts.filter((unit) => unit.endsWith('.service')).map((unit) => `${layout.scanDir}/${unit.slice(0, -'.service'.length)}`),
     directories: directories.length > 0 ? directories : null,
     documentation: [...service.documentation],
     beforeStart: life.beforeStart.map((step, index) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure, index })),

@@ -59,6 +59,7 @@ export const SYSTEMD_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   documentation: ['exact', 'Documentation='],
   killMode: ['exact', 'KillMode='],
   stop: ['exact', 'ExecStop=, with - when ignoreFailure'],
+  conflicts: ['exact', 'Conflicts='],
   wantedBy: ['exact', 'WantedBy= and the .wants/ links systemctl enable makes'],
   afterStop: ['exact', 'ExecStopPost=, with - when ignoreFailure'],
 };

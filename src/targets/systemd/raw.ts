@@ -21,6 +21,7 @@ export const SPEC_OWNED_DIRECTIVES: Readonly<Record<RawSection, Readonly<Record<
     After: 'after',
     Requires: 'requires',
     Before: 'before',
+    Conflicts: 'conflicts',
     OnFailure: 'onFailure or notify',
     OnSuccess: 'notify',
     StartLimitBurst: 'restartLimit',

@@ -106,6 +106,7 @@ function lifecycleView(service: ServiceModel) {
   return {
     requires: [...service.requires],
     before: [...service.before],
+    conflicts: [...service.conflicts],
     documentation: [...service.documentation],
     beforeStart: life.beforeStart.map((step) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure })),
     stop: life.stop.map((step) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure })),
