@@ -8,13 +8,16 @@ import { pointerOf, type Problem } from './problem.js';
 import type { SpecSource } from './source.js';
 import type {
   Argv,
+  DirectoryKind,
   Hardening,
   HardeningFields,
   Identity,
+  Lifecycle,
   Notify,
   NotifyEvent,
   Schedule,
   ServiceFields,
+  Step,
   ServiceModel,
   SpecDocument,
   SpecModel,
@@ -99,6 +102,9 @@ function normaliseService(name: string, fields: ServiceFields, report: Report, o
 
   const hardeningFields = asHardeningFields(fields.hardening);
   for (const key of Object.keys(hardeningFields)) setKeys.add(`hardening.${key}`);
+  // profile none asks for nothing, which every target does exactly (issue 12: it warned on runit, so specs that
+  // match an unhardened original failed --strict)
+  if (hardeningFields.profile === 'none') setKeys.delete('hardening.profile');
   const logging = fields.logging ?? {};
 
   return {
@@ -135,6 +141,14 @@ function normaliseService(name: string, fields: ServiceFields, report: Report, o
     },
     after: fields.after ?? [],
     wants: fields.wants ?? [],
+    requires: fields.requires ?? [],
+    before: fields.before ?? [],
+    conflicts: fields.conflicts ?? [],
+    lifecycle: lifecycleOf(fields, schedule, report, duration),
+    wantedBy: schedule.kind === 'daemon' ? (fields.wantedBy ?? null) : null,
+    documentation: fields.documentation ?? [],
+    environmentFiles: environmentFilesOf(fields, report),
+    directories: directoriesOf(fields),
     setKeys,
   };
 }
@@ -157,6 +171,13 @@ function argumentLengths(fields: ServiceFields, report: Report): void {
   for (const key of ['command', 'precondition', 'onFailure'] as const) {
     for (const [i, arg] of (fields[key] ?? []).entries()) check(key, `${key}[${i}]`, arg);
   }
+  for (const key of ['beforeStart', 'stop', 'afterStop'] as const) {
+    for (const [n, step] of (fields[key] ?? []).entries()) {
+      for (const [i, arg] of ('command' in step ? step.command : (step as Argv)).entries()) check(key, `${key}[${n}][${i}]`, arg);
+    }
+  }
+  const reload = fields.reload;
+  if (Array.isArray(reload)) for (const [n, argv] of reload.entries()) for (const [i, arg] of argv.entries()) check('reload', `reload[${n}][${i}]`, arg);
   const notify = typeof fields.notify === 'object' ? fields.notify : {};
   for (const [i, arg] of (notify.command ?? []).entries()) check('notify', `notify.command[${i}]`, arg);
   for (const [name, value] of Object.entries(fields.environment ?? {})) check('environment', `environment.${name}`, `${name}=${String(value)}`, ` as ${name}=value`);
@@ -180,9 +201,13 @@ function scheduleOf(
     for (const key of ['randomizedDelay', 'onBoot', 'accuracy', 'persistent'] as const) {
       if (fields[key] !== undefined) report(key, `${key} only applies to periodic jobs; add interval or calendar, or remove it`);
     }
+    if (fields.oneshot && fields.restart === 'always') {
+      report('restart', 'a oneshot job cannot be restarted after it ends well (systemd refuses Restart=always for Type=oneshot): use restart: on-failure, or leave it out');
+    }
     return {
       kind: 'daemon',
-      restart: fields.restart ?? 'always',
+      // a oneshot job ends when it is done: restarting it would run it again and again
+      restart: fields.restart ?? (fields.oneshot ? 'no' : 'always'),
       restartDelayMs: duration('restartDelay', fields.restartDelay) ?? 1000,
     };
   }
@@ -208,6 +233,85 @@ function scheduleOf(
   const intervalMs = duration('interval', fields.interval) ?? 0;
   if (intervalMs < 1000) report('interval', 'interval must be at least 1s');
   return { kind: 'interval', intervalMs, onBootMs: duration('onBoot', fields.onBoot), randomizedDelayMs, accuracyMs };
+}
+
+/** The fields that describe a daemon's start, reload and stop: a periodic job has none of them. */
+const DAEMON_ONLY = ['readiness', 'forking', 'oneshot', 'remainAfterExit', 'reload', 'stopSignal', 'timeouts', 'exitStatus', 'restartLimit', 'beforeStart', 'stop', 'afterStop', 'killMode', 'wantedBy', 'conflicts'] as const;
+
+function lifecycleOf(
+  fields: ServiceFields,
+  schedule: Schedule,
+  report: Report,
+  duration: (key: string, value: number | string | undefined, field?: string) => number | null,
+): Lifecycle {
+  if (schedule.kind !== 'daemon') {
+    for (const key of DAEMON_ONLY) {
+      if (fields[key] !== undefined) report(key, `${key} only applies to daemons and oneshot services; a periodic job is already run once per time (limits.runtime bounds a run)`);
+    }
+  }
+  const kinds = (['readiness', 'forking', 'oneshot'] as const).filter((key) => fields[key] !== undefined);
+  if (kinds.length > 1) report(kinds[1] as string, `set only one of readiness, forking and oneshot (this sets ${kinds.join(' and ')})`);
+  if (fields.remainAfterExit !== undefined && !fields.oneshot) report('remainAfterExit', 'remainAfterExit applies to oneshot services: add oneshot: true, or remove it');
+  const readiness = fields.readiness;
+  const type = fields.oneshot ? 'oneshot' : fields.forking ? 'forking' : readiness !== undefined ? 'notify' : 'exec';
+  const span = (which: 'start' | 'stop'): number | null => {
+    const value = fields.timeouts?.[which];
+    if (value === 'infinity') return Number.POSITIVE_INFINITY;
+    const ms = duration('timeouts', value, `timeouts.${which}`);
+    if (ms === 0) report('timeouts', `timeouts.${which} must be longer than 0 (write infinity for no limit)`);
+    return ms;
+  };
+  const statuses = (list: readonly (number | string)[] | undefined) => (list ?? []).map((v) => (typeof v === 'number' ? String(v) : `SIG${v}`));
+  const reload = fields.reload;
+  const limit = fields.restartLimit;
+  return {
+    type,
+    notifyAccess: readiness === undefined ? null : readiness === 'notify' ? 'main' : readiness.notify,
+    pidFile: fields.forking?.pidFile ?? null,
+    remainAfterExit: fields.remainAfterExit ?? false,
+    reload: reload === undefined ? null : Array.isArray(reload) ? { kind: 'commands', commands: reload as readonly Argv[] } : { kind: 'signal', signal: (reload as { signal: string }).signal },
+    stopSignal: fields.stopSignal ?? null,
+    timeoutStartMs: span('start'),
+    timeoutStopMs: span('stop'),
+    successStatus: statuses(fields.exitStatus?.success),
+    preventRestartStatus: statuses(fields.exitStatus?.preventRestart),
+    restartLimit: limit === undefined ? null : { burst: limit.burst, intervalMs: duration('restartLimit', limit.interval, 'restartLimit.interval') ?? 0 },
+    beforeStart: stepsOf(fields.beforeStart),
+    stop: stepsOf(fields.stop),
+    afterStop: stepsOf(fields.afterStop),
+    killMode: fields.killMode ?? null,
+  };
+}
+
+type StepField = ServiceFields['beforeStart'];
+
+function stepsOf(steps: StepField): Step[] {
+  return (steps ?? []).map((step) => ('command' in step ? { command: step.command, ignoreFailure: step.ignoreFailure ?? false } : { command: step as Argv, ignoreFailure: false }));
+}
+
+function environmentFilesOf(fields: ServiceFields, report: Report): ServiceModel['environmentFiles'] {
+  if (fields.environmentFile !== undefined && fields.environmentFiles !== undefined) {
+    report('environmentFiles', 'set either environmentFile or environmentFiles, not both: list every file in environmentFiles');
+  }
+  const files = (fields.environmentFiles ?? []).map((f) => (typeof f === 'string' ? { path: f, optional: false } : { path: f.path, optional: f.optional ?? false }));
+  const seen = new Set<string>();
+  for (const { path } of files) {
+    if (seen.has(path)) report('environmentFiles', `environmentFiles lists ${path} twice`);
+    seen.add(path);
+  }
+  return files;
+}
+
+const DIRECTORY_BASES: Readonly<Record<DirectoryKind, string>> = { runtime: '/run', state: '/var/lib', cache: '/var/cache', logs: '/var/log' };
+
+function directoriesOf(fields: ServiceFields): ServiceModel['directories'] {
+  const kinds = Object.keys(DIRECTORY_BASES) as DirectoryKind[];
+  return kinds.flatMap((kind) => {
+    const entry = fields.directories?.[kind];
+    if (!entry) return [];
+    const mode = entry.mode === undefined ? null : entry.mode.padStart(4, '0');
+    return [{ kind, paths: entry.paths.map((p) => `${DIRECTORY_BASES[kind]}/${p}`), mode }];
+  });
 }
 
 /**

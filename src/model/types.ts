@@ -68,7 +68,29 @@ export interface ServiceFields {
   readonly restartDelay?: Duration;
   readonly after?: readonly string[];
   readonly wants?: readonly string[];
+  readonly readiness?: 'notify' | { readonly notify: 'main' | 'all' };
+  readonly forking?: { readonly pidFile: string };
+  readonly oneshot?: true;
+  readonly remainAfterExit?: boolean;
+  readonly requires?: readonly string[];
+  readonly before?: readonly string[];
+  readonly environmentFiles?: ReadonlyArray<string | { readonly path: string; readonly optional?: boolean }>;
+  readonly directories?: Readonly<Partial<Record<DirectoryKind, { readonly paths: readonly string[]; readonly mode?: string }>>>;
+  readonly exitStatus?: { readonly success?: readonly (number | string)[]; readonly preventRestart?: readonly (number | string)[] };
+  readonly restartLimit?: { readonly burst: number; readonly interval: Duration };
+  readonly stopSignal?: string;
+  readonly timeouts?: { readonly start?: Duration; readonly stop?: Duration };
+  readonly reload?: readonly Argv[] | { readonly signal: string };
+  readonly beforeStart?: ReadonlyArray<Argv | { readonly command: Argv; readonly ignoreFailure?: boolean }>;
+  readonly stop?: ReadonlyArray<Argv | { readonly command: Argv; readonly ignoreFailure?: boolean }>;
+  readonly afterStop?: ReadonlyArray<Argv | { readonly command: Argv; readonly ignoreFailure?: boolean }>;
+  readonly documentation?: readonly string[];
+  readonly killMode?: 'control-group' | 'mixed' | 'process';
+  readonly wantedBy?: readonly string[];
+  readonly conflicts?: readonly string[];
 }
+
+export type DirectoryKind = 'runtime' | 'state' | 'cache' | 'logs';
 
 export interface SpecDocument {
   readonly $schema?: string;
@@ -132,6 +154,41 @@ export interface Logging {
   readonly user: string | null;
 }
 
+/** One command of beforeStart, stop or afterStop. */
+export interface Step {
+  readonly command: Argv;
+  readonly ignoreFailure: boolean;
+}
+
+/**
+ * A daemon's type and its start/stop/reload details. `exec` is what a service without these fields always was: up
+ * once its program runs; a periodic job stays `exec` here (its targets run it as their own kind of oneshot).
+ */
+export interface Lifecycle {
+  readonly type: 'exec' | 'notify' | 'forking' | 'oneshot';
+  /** notify: who may send READY=1 (systemd NotifyAccess=) */
+  readonly notifyAccess: 'main' | 'all' | null;
+  readonly pidFile: string | null;
+  readonly remainAfterExit: boolean;
+  readonly reload: { readonly kind: 'commands'; readonly commands: readonly Argv[] } | { readonly kind: 'signal'; readonly signal: string } | null;
+  readonly stopSignal: string | null;
+  /** null: the init system's default; Infinity: no limit */
+  readonly timeoutStartMs: number | null;
+  readonly timeoutStopMs: number | null;
+  /** exit statuses (as text) and signal names (SIGTERM) */
+  readonly successStatus: readonly string[];
+  readonly preventRestartStatus: readonly string[];
+  readonly restartLimit: { readonly burst: number; readonly intervalMs: number } | null;
+  /** commands before the main one, in order */
+  readonly beforeStart: readonly Step[];
+  /** commands that stop it, before the stop signal */
+  readonly stop: readonly Step[];
+  /** commands after it ended */
+  readonly afterStop: readonly Step[];
+  /** null: the init system's default (systemd control-group) */
+  readonly killMode: 'control-group' | 'mixed' | 'process' | null;
+}
+
 /** Who hears of a periodic job's runs (templates/sh/_notify.hbs delivers). */
 export interface Notify {
   /** in the schema's order */
@@ -165,7 +222,24 @@ export interface ServiceModel {
   readonly logging: Logging;
   readonly after: readonly string[];
   readonly wants: readonly string[];
-  /** Which spec keys the user set (after merging defaults), so renderers can warn about what a target cannot express. */
+  readonly requires: readonly string[];
+  readonly before: readonly string[];
+  /** units this one stops when it starts (systemd Conflicts=) */
+  readonly conflicts: readonly string[];
+  /** how the daemon starts, reloads and stops (defaults: what every service did before these fields) */
+  readonly lifecycle: Lifecycle;
+  /** the targets that start an enabled daemon; null: the target's default (systemd multi-user.target) */
+  readonly wantedBy: readonly string[] | null;
+  /** URIs (systemd Documentation=) */
+  readonly documentation: readonly string[];
+  /** environmentFiles, in order (environmentFile stays apart) */
+  readonly environmentFiles: ReadonlyArray<{ readonly path: string; readonly optional: boolean }>;
+  /** the `directories` field, as absolute paths per kind (also in writablePaths' answer) */
+  readonly directories: ReadonlyArray<{ readonly kind: DirectoryKind; readonly paths: readonly string[]; readonly mode: string | null }>;
+  /**
+   * Which spec keys the user set (after merging defaults), so renderers can warn about what a target cannot express;
+   * hardening.profile only when it is not none (none is nothing to approximate).
+   */
   readonly setKeys: ReadonlySet<string>;
 }
 

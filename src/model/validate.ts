@@ -100,6 +100,9 @@ function messageOf(error: ErrorObject): string {
       const guess = closest(key, allowed);
       if (guess) return `unknown key "${key}"; did you mean "${guess}"?`;
       if (key === '<<') return 'YAML merge keys (<<) are not supported; put shared settings under `defaults:`';
+      if (key === 'Install' && error.instancePath.endsWith('/hardening/systemd')) {
+        return '[Install] is written by pvpn-gen (WantedBy=multi-user.target for a daemon, timers.target for a timer): set wantedBy: [TARGET, ...] to start a daemon from other targets';
+      }
       return `unknown key "${key}"; allowed here: ${allowed.join(', ')}`;
     }
     case 'required':
@@ -109,6 +112,11 @@ function messageOf(error: ErrorObject): string {
     case 'type': {
       const expected = ([] as string[]).concat(params.type as string | string[]);
       const names = expected.map((t) => TYPE_NAMES[t] ?? t).join(' or ');
+      // YAML reads 22 or true unquoted as a number or boolean: the fix is the quotes, whatever the string's own
+      // rules are (a fix that already says how to quote stays)
+      if (expected.length === 1 && expected[0] === 'string' && (typeof error.data === 'number' || typeof error.data === 'boolean')) {
+        return withFix(`expected a string, found ${describe(error.data)}: quote it ("${String(error.data)}") so YAML reads it as text`, fix?.includes('quote') ? fix : undefined);
+      }
       return withFix(`expected ${names}, found ${describe(error.data)}${yamlHint(error.data, expected)}`, fix);
     }
     case 'pattern':

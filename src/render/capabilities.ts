@@ -10,8 +10,11 @@ import type { CapabilityRow, Support, Target } from '../targets/target.js';
 
 export type { CapabilityRow, Support };
 
+/** Daemon types, dependencies, files and directories, restart, stop and reload details, install targets (issue 12). */
+const LIFECYCLE_KEYS = ['readiness', 'forking', 'oneshot', 'remainAfterExit', 'requires', 'before', 'environmentFiles', 'directories', 'exitStatus', 'restartLimit', 'stopSignal', 'timeouts', 'reload', 'beforeStart', 'documentation', 'killMode', 'stop', 'afterStop', 'wantedBy', 'conflicts'];
+
 /** The spec settings, in the matrix's order: every target says how it does each. */
-export const CAPABILITY_KEYS: readonly string[] = ['description', 'command', 'precondition', 'onFailure', 'notify', 'changedExitStatus', 'interval', 'calendar', 'randomizedDelay', 'onBoot', 'accuracy', 'persistent', 'user', 'group', 'supplementaryGroups', 'dynamicUser', 'workingDirectory', 'environment', 'environmentFile', 'credentials', 'limits.memory', 'limits.cpu', 'limits.nofile', 'limits.nproc', 'limits.runtime', 'nice', 'hardening.profile', 'hardening.network', 'hardening.writablePaths', 'hardening.readOnlyPaths', 'hardening.capabilities', 'hardening.syscalls', 'hardening.devices', 'hardening.systemd', 'sandbox', 'logging', 'restart', 'restartDelay', 'after', 'wants'];
+export const CAPABILITY_KEYS: readonly string[] = ['description', 'command', 'precondition', 'onFailure', 'notify', 'changedExitStatus', 'interval', 'calendar', 'randomizedDelay', 'onBoot', 'accuracy', 'persistent', 'user', 'group', 'supplementaryGroups', 'dynamicUser', 'workingDirectory', 'environment', 'environmentFile', 'credentials', 'limits.memory', 'limits.cpu', 'limits.nofile', 'limits.nproc', 'limits.runtime', 'nice', 'hardening.profile', 'hardening.network', 'hardening.writablePaths', 'hardening.readOnlyPaths', 'hardening.capabilities', 'hardening.syscalls', 'hardening.devices', 'hardening.systemd', 'sandbox', 'logging', 'restart', 'restartDelay', 'after', 'wants', ...LIFECYCLE_KEYS];
 
 /** How `target` does `key` for this service (sandboxed rows where they apply). */
 export function capabilityOf(target: Target, key: string, service?: { readonly sandbox: string }): CapabilityRow {

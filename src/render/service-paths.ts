@@ -8,10 +8,12 @@ export const MANAGED_BASES: ReadonlyArray<readonly [directive: string, base: str
   ['LogsDirectory', '/var/log/'],
 ];
 
-/** The paths the service may write: the working directory (its own state) and hardening.writablePaths. */
+/** The paths the service may write: the working directory (its own state), hardening.writablePaths and directories. */
 export function writablePaths(service: ServiceModel): string[] {
   const paths = [...service.hardening.writablePaths];
   if (service.workingDirectory && !paths.includes(service.workingDirectory)) paths.unshift(service.workingDirectory);
+  // the `directories` field: its own directories, writable as systemd's *Directory= are (runtime ones under /run too)
+  for (const { paths: own } of service.directories ?? []) for (const path of own) if (!paths.includes(path)) paths.push(path);
   return paths;
 }
 

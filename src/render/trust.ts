@@ -16,6 +16,7 @@ export function secretPlacementProblems(model: SpecModel, services: readonly Ser
   for (const service of services) {
     const secrets: Array<[string[], string]> = [
       ...(service.environmentFile ? [[['environmentFile'], service.environmentFile] as [string[], string]] : []),
+      ...service.environmentFiles.map(({ path }, i): [string[], string] => [['environmentFiles', String(i)], path]),
       ...service.credentials.map(([name, path]): [string[], string] => [['credentials', name], path]),
     ];
     for (const [key, path] of secrets) {

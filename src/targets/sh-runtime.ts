@@ -28,7 +28,7 @@ export function runtimePaths(name: string): { credentials: string; environment: 
 /** The paths the stop (finish) and uninstall remove: copies of secrets that must not outlive the service. */
 export function handedOver(service: ServiceModel): string[] {
   const paths = runtimePaths(service.name);
-  return [...(service.credentials.length > 0 ? [paths.credentials] : []), ...(service.environmentFile ? [paths.environment] : [])];
+  return [...(service.credentials.length > 0 ? [paths.credentials] : []), ...(service.environmentFile || service.environmentFiles?.length ? [paths.environment] : [])];
 }
 
 /** A CPU share has no equivalent without cgroups; a lower priority in proportion is the closest: 10% -> nice 17. */

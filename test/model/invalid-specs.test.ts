@@ -53,6 +53,10 @@ const CASES: ReadonlyArray<readonly [string, string, string]> = [
   ],
   ['size with MB', base('    limits: { memory: 50MB }\n'), '5:23: error: /services/job/limits/memory: the string "50MB" is not valid; a whole number of bytes, or with a K, M, G or T suffix'],
   ['cpu without %', base('    limits: { cpu: 10 }\n'), '5:20: error: /services/job/limits/cpu: expected a string, found the number 10'],
+  // issue 12: the argument's fix is about control characters; a number needs quotes
+  ['a number in argv', 'version: 1\nservices:\n  sshd:\n    command: [/usr/sbin/sshd, -g, 22]\n', '4:35: error: /services/sshd/command/2: expected a string, found the number 22: quote it ("22") so YAML reads it as text'],
+  ['raw [Install]', base('    hardening: { systemd: { Install: { WantedBy: graphical.target } } }\n'), '5:29: error: /services/job/hardening/systemd/Install: [Install] is written by pvpn-gen (WantedBy=multi-user.target for a daemon, timers.target for a timer): set wantedBy'],
+  ['wantedBy on a periodic job', base('    interval: 1h\n    wantedBy: [graphical.target]\n'), '6:5: error: /services/job/wantedBy: wantedBy only applies to daemons'],
   ['YAML 1.1 boolean', base('    dynamicUser: yes\n'), '5:18: error: /services/job/dynamicUser: expected true or false, found the string "yes" (YAML 1.2 reads yes as a string: write true or false)'],
   ['restart typo', 'version: 1\nservices:\n  d:\n    command: [/bin/true]\n    restart: on-falure\n', '5:14: error: /services/d/restart: the string "on-falure" is not allowed; did you mean "on-failure"?'],
   ['hardening profile', base('    hardening: paranoid\n'), '5:16: error: /services/job/hardening: the string "paranoid" does not fit here; a profile name (none, basic, strict)'],

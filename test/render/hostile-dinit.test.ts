@@ -22,7 +22,7 @@ import { bootDinit } from '../harness/dinit-sandbox.js';
 import type { InitMachine } from '../harness/init-machine.js';
 import { MACHINE_PROBE, installProbe, readProbe, resetProbe, waitInside } from '../harness/inits-support.js';
 import { ENV_FILE_DIFFERENCES, ENV_FILE_EXPECTED, ENV_FILE_TEXT } from '../support/env-file.js';
-import { FIXTURE_NAMES, renderFixture } from '../support/fixtures.js';
+import { fixturesFor, renderFixture } from '../support/fixtures.js';
 import { HOSTILE_DIRS_SYSTEMD, everyTokenCase, hostileCase, hostileService, hostileSpecText, hostileString, specEnvironment, type HostileCase } from '../support/hostile.js';
 import { PROBE_SHM_RECORD, environMap } from '../support/probe.js';
 import { requireTool } from '../support/tools.js';
@@ -60,7 +60,7 @@ afterAll(async () => {
 });
 
 describe('dinit files of every fixture', () => {
-  it.each(FIXTURE_NAMES)('%s: dinit-check finds no problem, and dinit loads each service', async (name) => {
+  it.each(fixturesFor('dinit'))('%s: dinit-check finds no problem, and dinit loads each service', async (name) => {
     const rendered = renderFixture(name, 'dinit');
     await put(rendered);
     for (const service of rendered.services) {
@@ -92,7 +92,7 @@ describe('dinit run scripts: shellcheck -s sh and dash -n', () => {
           scripts.push(path);
         }
       };
-      for (const name of FIXTURE_NAMES) keep(renderFixture(name, 'dinit'));
+      for (const name of fixturesFor('dinit')) keep(renderFixture(name, 'dinit'));
       for (const [i, c] of [everyTokenCase(), ...fc.sample(hostileCase(1), 29)].entries()) {
         const service = { ...hostileService([MACHINE_PROBE, ...c.args], c.env), ...(i % 2 ? { environmentFile: '/etc/x.env' } : {}) };
         const daemon = i % 3 === 0 ? { ...service, interval: undefined, precondition: ['/bin/true', ...c.args], onFailure: ['/bin/false'], restart: 'on-failure' } : service;

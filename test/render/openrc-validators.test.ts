@@ -13,13 +13,13 @@ import { compileSpec } from '../../src/model/compile.js';
 import { openrcDependency } from '../../src/targets/openrc/render.js';
 import type { InitMachine } from '../harness/init-machine.js';
 import { bootOpenrc } from '../harness/openrc-sandbox.js';
-import { FIXTURE_NAMES, renderFixture } from '../support/fixtures.js';
+import { fixturesFor, renderFixture } from '../support/fixtures.js';
 import { FIXTURES } from '../support/paths.js';
 import { requireTool } from '../support/tools.js';
 
 const files = (name: string) => renderFixture(name, 'openrc').entries.flatMap((e) => (e.kind === 'file' ? [e] : []));
 
-describe.each(FIXTURE_NAMES)('fixture %s', (name) => {
+describe.each(fixturesFor('openrc'))('fixture %s', (name) => {
   test('shellcheck -s sh and dash -n pass on every init script and run script', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pvpn-openrc-'));
     const scripts = files(name).map((e, i) => {
@@ -48,7 +48,7 @@ describe('OpenRC 0.63 reads every init script (openrc-init as PID 1, rc-update -
     await m?.stop();
   });
 
-  test.each(FIXTURE_NAMES)('%s', async (name) => {
+  test.each(fixturesFor('openrc'))('%s', async (name) => {
     const file = `${FIXTURES}/${name}.yaml`;
     const model = compileSpec(readFileSync(file, 'utf8'), file);
     const written = files(name);

@@ -68,3 +68,13 @@ test('the table of known directives is what the installed systemd 252 parser kno
   const installed = directivesInLibrary(library);
   for (const section of ['Unit', 'Service', 'Timer'] as const) expect(SYSTEMD_DIRECTIVES[section].split(' '), section).toEqual(installed[section]);
 });
+
+// issue 12: the raw directives a real unit carries point to the spec fields that write them
+test('Type= and TimeoutStartSec= set raw on a daemon name readiness/forking/oneshot and timeouts.start, not limits.runtime', async () => {
+  const file = writeSpec('version: 1\nservices:\n  d:\n    command: [/bin/true]\n    restart: always\n    hardening: { profile: basic, systemd: { Service: { Type: forking, TimeoutStartSec: 5min } } }\n');
+  const result = await cli(['--spec', file, 'render', '--target', 'systemd']);
+  expect(result.code).toBe(0);
+  expect(result.stderr).toContain('Service/Type: Type= is written from readiness (notify), forking (with its pidFile) or oneshot;');
+  expect(result.stderr).toContain('Service/TimeoutStartSec: TimeoutStartSec= is written from timeouts.start (limits.runtime on a periodic job);');
+  expect(result.stderr).not.toContain('interval, calendar or restart');
+});

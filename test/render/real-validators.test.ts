@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compileSpec } from '../../src/model/compile.js';
+import type { ServiceModel } from '../../src/model/types.js';
 import { FIXTURES } from '../support/paths.js';
 import { requireTool } from '../support/tools.js';
 import { stageForVerify, verifyUnits } from '../support/verify.js';
@@ -17,7 +18,15 @@ import { FIXTURE_NAMES, VARIANTS, renderFixture } from '../support/fixtures.js';
 function programsOf(name: string): string[] {
   const file = `${FIXTURES}/${name}.yaml`;
   const model = compileSpec(readFileSync(file, 'utf8'), file);
-  return model.services.flatMap((s) => [s.command[0], s.precondition?.[0], s.onFailure?.[0]]).filter((p): p is string => p !== undefined);
+  return model.services
+    .flatMap((s) => [s.command[0], s.precondition?.[0], s.onFailure?.[0], ...reloadPrograms(s.lifecycle.reload), ...[...s.lifecycle.beforeStart, ...s.lifecycle.stop, ...s.lifecycle.afterStop].map((step) => step.command[0])])
+    .filter((p): p is string => p !== undefined);
+}
+
+/** reload commands, or the kill(1) a reload signal is sent with */
+function reloadPrograms(reload: ServiceModel['lifecycle']['reload']): string[] {
+  if (reload === null) return [];
+  return reload.kind === 'signal' ? ['/bin/kill'] : reload.commands.map((argv) => argv[0]);
 }
 
 describe.each(FIXTURE_NAMES)('fixture %s', (name) => {

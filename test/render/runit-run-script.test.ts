@@ -45,3 +45,14 @@ test('the failure hook only runs the hook, with the failed status in its environ
     '\tstatus=$1',
   ]);
 });
+
+// issue 12: a job run as root got no HOME, USER or LOGNAME although the README promises them
+test('a job run as root gets USER, LOGNAME and HOME like any other user', () => {
+  const text = specText([{ name: 'job', user: 'root', interval: null, extra: 'restart: always' }]);
+  const run = renderSpec(compileSpec(text, 'job.yaml'), { target: 'runit', layout: 'void' }).entries.find((e) => e.path === '/etc/sv/job/run');
+  if (run?.kind !== 'file') throw new Error('no run script');
+  const lines = run.content.split('\n').map((l) => l.trim());
+  expect(lines).toContain("user='root'");
+  expect(lines).toContain('home=$(getent passwd "$user")');
+  for (const assignment of ['"USER=$user"', '"LOGNAME=$user"', '"HOME=${home:-/}"']) expect(lines).toContain(`set -- "$@" ${assignment}`);
+});

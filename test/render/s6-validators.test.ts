@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { S6_FACTS } from '../../src/targets/s6/facts.js';
 import { INITS_PREFIX } from '../harness/init-machine.js';
-import { FIXTURE_NAMES, renderFixture } from '../support/fixtures.js';
+import { fixturesFor, renderFixture } from '../support/fixtures.js';
 import { requireTool } from '../support/tools.js';
 
 function s6rc(tool: string): string {
@@ -20,7 +20,7 @@ function s6rc(tool: string): string {
   return path;
 }
 
-describe.each(FIXTURE_NAMES)('fixture %s on s6', (name) => {
+describe.each(fixturesFor('s6'))('fixture %s on s6', (name) => {
   const rendered = renderFixture(name, 's6');
 
   test('s6-rc-compile accepts every source definition; the database has each pipeline and the default bundle', () => {

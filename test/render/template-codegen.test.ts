@@ -16,7 +16,7 @@ import handlebarsOptions from '../../src/render/handlebars-options.json' with { 
 import { renderSpec } from '../../src/render/render.js';
 import type { Rendered, TargetName } from '../../src/render/types.js';
 import { compileSpec } from '../../src/model/compile.js';
-import { FIXTURE_NAMES, VARIANTS, renderFixture } from '../support/fixtures.js';
+import { FIXTURE_NAMES, renderFixture, variantsOf } from '../support/fixtures.js';
 import { everyTokenCase, hostileCase, hostileService, hostileSpecText } from '../support/hostile.js';
 import { FIXTURES, REPO } from '../support/paths.js';
 
@@ -32,7 +32,7 @@ function contents(rendered: Rendered): Record<string, string> {
 }
 
 describe.each(FIXTURE_NAMES)('fixture %s', (name) => {
-  test.each(VARIANTS)('%s: compiled templates = Handlebars', (_variant, target, layout) => {
+  test.each(variantsOf(name))('%s: compiled templates = Handlebars', (_variant, target, layout) => {
     const file = `${FIXTURES}/${name}.yaml`;
     const model = compileSpec(readFileSync(file, 'utf8'), file);
     expect(contents(renderFixture(name, target, layout))).toEqual(contents(renderSpec(model, { target, layout, templates: byHandlebars })));

@@ -42,3 +42,38 @@ describe('secret files', () => {
     expect(result.stderr).toContain('warning: /services/alpha/environmentFile: /etc/alpha/secret.env does not exist yet; the service cannot start until it does');
   });
 });
+
+// issue 12: packaged environment files (/etc/default/NAME) are 0644; diff called them installable, install refused
+describe('packaged environment files (environmentFiles)', () => {
+  const packaged = specText([{ name: 'beta', extra: 'environmentFiles: [/etc/default/beta]' }]);
+  const run = (verb: 'install' | 'diff', root: string) =>
+    cli(['--spec', writeSpec(packaged), verb, '--target', 'systemd', '--root', root, ...(verb === 'install' ? ['--yes'] : [])]);
+  const withFile = (mode: number) => {
+    const root = tempRoot();
+    mkdirSync(`${root}/etc/default`, { recursive: true });
+    writeFileSync(`${root}/etc/default/beta`, 'OPTS=-v\n');
+    chmodSync(`${root}/etc/default/beta`, mode);
+    return root;
+  };
+
+  test('0644 diffs and installs without a word', async () => {
+    const root = withFile(0o644);
+    const diff = await run('diff', root);
+    expect(diff.stderr).toBe('');
+    expect(diff.code).toBe(1);
+    const result = await run('install', root);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  test('one others can write is refused by diff and install alike, with the chmod to run', async () => {
+    const root = withFile(0o666);
+    const message = '/services/beta/environmentFiles/0: /etc/default/beta is read as root but everyone can write it (mode 0666); run: chmod go-w /etc/default/beta';
+    const diff = await run('diff', root);
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toContain(message);
+    const result = await run('install', root);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+  });
+});

@@ -3,6 +3,7 @@
  * starts a run script as root (templates/dinit/run.hbs), which does what dinit cannot, as runit's does, and drops
  * to the service user with util-linux's setpriv; with `sandbox: bwrap` bubblewrap adds namespaces.
  */
+import { lifecycleNotYetRows } from '../lifecycle-not-yet.js';
 import type { CapabilityRow } from '../target.js';
 
 export const DINIT_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
@@ -46,6 +47,7 @@ export const DINIT_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   restartDelay: ['exact', 'restart-delay'],
   after: ['none', 'systemd unit names: no dinit service to order after'],
   wants: ['none', 'systemd unit names: no dinit service to pull in'],
+  ...lifecycleNotYetRows('dinit'),
 };
 
 /** With sandbox: bwrap, these rows replace the ones above. */

@@ -5,6 +5,7 @@
  */
 import { pointerOf } from '../../model/problem.js';
 import type { Target } from '../target.js';
+import { lifecycleNotYetProblems } from '../lifecycle-not-yet.js';
 import { shPathProblems } from '../sh-paths.js';
 import { runtimePaths } from '../sh-runtime.js';
 import { dinitActions, dinitCreateAccounts } from './actions.js';
@@ -20,8 +21,10 @@ export const dinit: Target = {
   capabilities: DINIT_CAPABILITIES,
   sandboxedCapabilities: DINIT_SANDBOXED_CAPABILITIES,
   // the paths rules of every root-run sh script; dinit writes the log itself (logging.dir is not used)
-  checkSpec: (model, selected) =>
-    shPathProblems(model, selected, { target: 'dinit', logger: 'the logger', logUser: 'nobody' }).filter((p) => !p.pointer.includes('/logging')),
+  checkSpec: (model, selected) => [
+    ...shPathProblems(model, selected, { target: 'dinit', logger: 'the logger', logUser: 'nobody' }).filter((p) => !p.pointer.includes('/logging')),
+    ...lifecycleNotYetProblems('dinit', model, selected),
+  ],
   notes(service, strict, specName) {
     if (service.identity.kind !== 'user' || service.identity.user !== 'root') return [];
     const message =

@@ -2,6 +2,7 @@
  * How OpenRC (openrc-run + supervise-daemon, and pvpn-gen's run script) expresses each spec setting: the README's
  * capability matrix is built from every target's table. With `sandbox: bwrap` it can do what runit does in bubblewrap.
  */
+import { lifecycleNotYetRows } from '../lifecycle-not-yet.js';
 import type { CapabilityRow } from '../target.js';
 
 export const OPENRC_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
@@ -45,6 +46,7 @@ export const OPENRC_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   restartDelay: ['exact', 'sleep in the run script (whole seconds, at least 1)'],
   after: ['approximate', 'depend(): after NAME (NAME.service; network targets as net; other targets dropped)'],
   wants: ['approximate', 'depend(): want NAME (as for after)'],
+  ...lifecycleNotYetRows('openrc'),
 };
 
 /** With sandbox: bwrap, these rows replace the ones above. */

@@ -5,6 +5,7 @@
  * does not (SECURITY in README.md).
  */
 import { pointerOf } from '../../model/problem.js';
+import { lifecycleNotYetProblems } from '../lifecycle-not-yet.js';
 import { shPathProblems } from '../sh-paths.js';
 import { runtimePaths } from '../sh-runtime.js';
 import type { Target } from '../target.js';
@@ -21,8 +22,10 @@ export const openrc: Target = {
   capabilities: OPENRC_CAPABILITIES,
   sandboxedCapabilities: OPENRC_SANDBOXED_CAPABILITIES,
   // root writes the log itself (in a directory of its own), so no log user: only the path rules apply
-  checkSpec: (model, selected) =>
-    shPathProblems(model, selected, { target: 'openrc', logger: 'the log', logUser: 'root' }).filter((p) => !p.pointer.endsWith('/logging/user')),
+  checkSpec: (model, selected) => [
+    ...shPathProblems(model, selected, { target: 'openrc', logger: 'the log', logUser: 'root' }).filter((p) => !p.pointer.endsWith('/logging/user')),
+    ...lifecycleNotYetProblems('openrc', model, selected),
+  ],
   notes(service, strict, specName) {
     if (service.identity.kind !== 'user' || service.identity.user !== 'root') return [];
     const message =

@@ -14,6 +14,7 @@ import { templateOf, type TemplateSet } from '../../render/engine.js';
 import { FILE_MODE } from '../../render/file-modes.js';
 import { generatedHeader } from '../../render/header.js';
 import type { DesiredEntry } from '../../render/types.js';
+import { isWithin, managedPaths } from '../../render/service-paths.js';
 import { ownedDirectories } from '../sh-paths.js';
 import { bwrapArgs, handedOver, niceOf, runtimePaths, SH_RUNTIME } from '../sh-runtime.js';
 import { shNotifyView } from '../sh-notify.js';
@@ -62,7 +63,7 @@ function common(service: ServiceModel, model: SpecModel) {
   };
 }
 
-function runView(service: ServiceModel, model: SpecModel, fail: (key: string, message: string) => void) {
+function runView(service: ServiceModel, model: SpecModel, layout: RunitLayout, fail: (key: string, message: string) => void) {
   const schedule = service.schedule;
   let calendar: string[] | null = null;
   if (schedule.kind === 'calendar') {
@@ -86,13 +87,15 @@ function runView(service: ServiceModel, model: SpecModel, fail: (key: string, me
     user,
     userSpec: userSpec ?? 'root',
     ownedDirectories: ownedDirectories(service, user),
-    secrets: service.credentials.length > 0 || service.environmentFile !== null,
-    runtimeDirs: service.credentials.length > 0 || service.environmentFile !== null,
+    secrets: service.credentials.length > 0 || service.environmentFile !== null || service.environmentFiles.length > 0,
+    runtimeDirs: service.credentials.length > 0 || service.environmentFile !== null || service.environmentFiles.length > 0,
     // like systemd's LoadCredential=: private copies on a tmpfs, readable by the service user only
     credentialsDir: service.credentials.length > 0 ? paths.credentials : null,
     credentialsParent: SH_RUNTIME.credentials,
     credentials: service.credentials.map(([name, path]) => ({ name, path })),
-    environmentFile: service.environmentFile,
+    // several files (environmentFiles) use the same reader, once per file
+    environmentFile: service.environmentFile ?? (service.environmentFiles.length > 0 ? paths.environment : null),
+    environmentFiles: service.environmentFiles.length > 0 ? service.environmentFiles.map((f) => ({ ...f })) : null,
     envDir: paths.environment,
     envParent: SH_RUNTIME.environment,
     cleanup: handedOver(service).length > 0,
@@ -113,8 +116,47 @@ function runView(service: ServiceModel, model: SpecModel, fail: (key: string, me
     interval: schedule.kind === 'interval' ? toSeconds(schedule.intervalMs) : 0,
     jitter: schedule.kind === 'daemon' ? 0 : toSeconds(schedule.randomizedDelayMs),
     firstDelay: schedule.kind === 'interval' ? toSeconds(schedule.onBootMs ?? 0) : 0,
+    ...lifecycleRunView(service, layout, user),
     ...shNotifyView(service, true),
   };
+}
+
+/** What run does for the lifecycle fields: oneshot, reload commands, waits for required services, directories. */
+function lifecycleRunView(service: ServiceModel, layout: RunitLayout, user: string) {
+  const life = service.lifecycle;
+  const own = [...managedPaths(service), ...service.directories.flatMap((d) => d.paths)];
+  const directories = service.directories.flatMap((d) =>
+    d.paths.map((path) => ({
+      path,
+      // systemd's default mode for every kind
+      mode: d.mode ?? '0755',
+      byUser: user !== 'root' && own.some((other) => other !== path && isWithin(path, other)),
+    })),
+  );
+  return {
+    oneshot: life.type === 'oneshot',
+    remainAfterExit: life.remainAfterExit,
+    reloadCommands: life.reload?.kind === 'commands' ? life.reload.commands.map((argv) => [...argv]) : null,
+    // a required unit that is a service is the runit service of that name; other unit types mean nothing to runit
+    requires: service.requires.filter((unit) => unit.endsWith('.service')).map((unit) => `${layout.scanDir}/${unit.slice(0, -'.service'.length)}`),
+    // as for requires: a conflicting unit that is a service is the runit service of that name
+    conflicts: service.conflicts.filter((unit) => unit.endsWith('.service')).map((unit) => `${layout.scanDir}/${unit.slice(0, -'.service'.length)}`),
+    directories: directories.length > 0 ? directories : null,
+    documentation: [...service.documentation],
+    beforeStart: life.beforeStart.map((step, index) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure, index })),
+    stopCommands: life.stop.length > 0 ? life.stop.map((step, index) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure, index })) : null,
+    afterStopCommands: life.afterStop.length > 0 ? life.afterStop.map((step, index) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure, index })) : null,
+  };
+}
+
+/** Linux's numbers for the signals the spec names (signal(7), x86 and ARM): finish sees the number. */
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { HUP: 1, INT: 2, QUIT: 3, ABRT: 6, KILL: 9, USR1: 10, USR2: 12, ALRM: 14, TERM: 15, CONT: 18, URG: 23, WINCH: 28, PWR: 30 };
+
+/** exitStatus as finish's case patterns: exit codes, and signal numbers (the model spells signals SIGNAME). */
+function statusCases(list: readonly string[], except: { codes: readonly number[]; signals: readonly number[] } = { codes: [], signals: [] }): { codes: number[]; signals: number[] } {
+  const codes = list.filter((s) => /^[0-9]+$/.test(s)).map(Number).filter((c) => !except.codes.includes(c));
+  const signals = list.filter((s) => s.startsWith('SIG')).map((s) => SIGNAL_NUMBERS[s.slice(3)] as number).filter((n) => !except.signals.includes(n));
+  return { codes, signals };
 }
 
 function finishView(service: ServiceModel, model: SpecModel) {
@@ -128,6 +170,24 @@ function finishView(service: ServiceModel, model: SpecModel) {
     // runsv waits 1 s by itself before a restart
     restartDelay: schedule.kind === 'daemon' && schedule.restartDelayMs > 1000 ? toSeconds(schedule.restartDelayMs - 1000) : null,
     cleanup: cleanup.length > 0 ? cleanup : null,
+    ...finishLifecycleView(service),
+  };
+}
+
+function finishLifecycleView(service: ServiceModel) {
+  // the stop signal ends a stop as TERM does: a clean end, as systemd counts its KillSignal=
+  const stop = service.lifecycle.stopSignal;
+  const stopStatus = stop !== null && !['HUP', 'INT', 'TERM'].includes(stop) ? [`SIG${stop}`] : [];
+  // finish already counts these as clean: exit 0, HUP, INT, PIPE and TERM
+  const success = statusCases([...new Set([...service.lifecycle.successStatus, ...stopStatus])], { codes: [0], signals: [1, 2, 13, 15] });
+  const prevent = statusCases(service.lifecycle.preventRestartStatus);
+  return {
+    successCodes: success.codes,
+    successSignals: success.signals,
+    preventRestart: prevent.codes.length + prevent.signals.length > 0,
+    afterStop: service.lifecycle.afterStop.length > 0,
+    preventCodes: prevent.codes,
+    preventSignals: prevent.signals,
   };
 }
 
@@ -139,6 +199,26 @@ function logRunView(service: ServiceModel, model: SpecModel) {
     keep: service.logging.keep,
     logUser: service.logging.user ?? RUNIT_LOG_USER,
   };
+}
+
+/** control/h and control/t (runsv(8)): reload and stop as the spec says; forking is refused here. */
+function controlScripts(service: ServiceModel, model: SpecModel, dir: string, templates: TemplateSet, fail: (key: string, message: string) => void): DesiredEntry[] {
+  const life = service.lifecycle;
+  if (life.type === 'forking') fail('forking', 'runit cannot supervise a daemon that forks: runsv must be its parent; run it in the foreground (most daemons have a flag for it) and leave forking out');
+  const entries: DesiredEntry[] = [];
+  const script = (name: string, view: object): DesiredEntry => ({
+    kind: 'file',
+    path: `${dir}/control/${name}`,
+    mode: FILE_MODE.script,
+    content: templateOf(templates, `runit/control-${name}`)({ header: generatedHeader(model.specName), name: service.name, ...view }),
+    service: service.name,
+  });
+  // HUP is what runsv sends anyway
+  const reload = life.reload;
+  if (reload && !(reload.kind === 'signal' && reload.signal === 'HUP')) entries.push(script('h', { reloadSignal: reload.kind === 'signal' ? reload.signal : null }));
+  const stopSignal = life.stopSignal !== null && life.stopSignal !== 'TERM' ? life.stopSignal : null;
+  if (stopSignal !== null || life.stop.length > 0) entries.push(script('t', { stopSignal, stopCommands: life.stop.length > 0 }));
+  return entries;
 }
 
 export function renderRunitService(
@@ -159,12 +239,13 @@ export function renderRunitService(
     service: service.name,
   });
   const entries: DesiredEntry[] = [
-    script(`${dir}/run`, templateOf(templates, 'runit/run')(runView(service, model, fail))),
+    script(`${dir}/run`, templateOf(templates, 'runit/run')(runView(service, model, layout, fail))),
     script(`${dir}/log/run`, templateOf(templates, 'runit/log-run')(logRunView(service, model))),
   ];
   if (service.schedule.kind === 'daemon' || handedOver(service).length > 0) {
     entries.push(script(`${dir}/finish`, templateOf(templates, 'runit/finish')(finishView(service, model))));
   }
+  entries.push(...controlScripts(service, model, dir, templates, fail));
   const enableLink = `${layout.enableDir}/${service.name}`;
   entries.push({ kind: 'symlink', path: enableLink, target: dir, service: service.name });
   return {

@@ -3,6 +3,7 @@
  * what it can do more of with `sandbox: bwrap` (bubblewrap's namespaces). The run scripts are runit's pieces, so
  * most rows read like runit's.
  */
+import { lifecycleNotYetRows } from '../lifecycle-not-yet.js';
 import type { CapabilityRow } from '../target.js';
 
 export const S6_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
@@ -46,6 +47,7 @@ export const S6_CAPABILITIES: Readonly<Record<string, CapabilityRow>> = {
   restartDelay: ['exact', 'sleep in finish (with a longer timeout-finish)'],
   after: ['approximate', 'dependencies.d on services of the same spec (which also pulls them in); other units are ignored'],
   wants: ['approximate', 'dependencies.d on services of the same spec (a hard dependency); other units are ignored'],
+  ...lifecycleNotYetRows('s6'),
 };
 
 /** With sandbox: bwrap, these rows replace the ones above. */

@@ -5,6 +5,7 @@
  * (SECURITY in README.md).
  */
 import { pointerOf } from '../../model/problem.js';
+import { lifecycleNotYetProblems } from '../lifecycle-not-yet.js';
 import { shPathProblems } from '../sh-paths.js';
 import { runtimePaths } from '../sh-runtime.js';
 import type { Target } from '../target.js';
@@ -30,7 +31,10 @@ export const s6: Target = {
   layouts: [],
   capabilities: S6_CAPABILITIES,
   sandboxedCapabilities: S6_SANDBOXED_CAPABILITIES,
-  checkSpec: (model, selected) => shPathProblems(model, selected, { target: 's6', logger: 's6-log', logUser: S6_LOG_USER }),
+  checkSpec: (model, selected) => [
+    ...shPathProblems(model, selected, { target: 's6', logger: 's6-log', logUser: S6_LOG_USER }),
+    ...lifecycleNotYetProblems('s6', model, selected),
+  ],
   notes(service, strict, specName) {
     if (service.identity.kind !== 'user' || service.identity.user !== 'root') return [];
     const message =

@@ -123,10 +123,12 @@ export const HARDENING_TABLE: readonly HardeningDirective[] = [
   { directive: 'RemoveIPC', profiles: BASIC_AND_STRICT, protects: "the user's System V IPC objects are removed when it stops", knob: 'profile: none', values: yes },
   {
     directive: 'CapabilityBoundingSet',
-    profiles: BASIC_AND_STRICT,
-    protects: 'no capabilities at all, even as root, except the listed ones',
+    // under none too once capabilities are listed: AmbientCapabilities= alone left every other one in the bounding
+    // set, so a listed set was no limit at all (issue 12)
+    profiles: ALL,
+    protects: 'no capabilities at all, even as root, except the listed ones (under none: only when some are listed)',
     knob: 'capabilities',
-    values: (s) => [s.hardening.capabilities.join(' ')],
+    values: (s) => (s.hardening.profile === 'none' && s.hardening.capabilities.length === 0 ? [] : [s.hardening.capabilities.join(' ')]),
   },
   {
     directive: 'AmbientCapabilities',

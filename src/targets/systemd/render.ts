@@ -5,8 +5,10 @@
 import type { ServiceModel, SpecModel } from '../../model/types.js';
 import { accountsOf } from '../../render/accounts.js';
 import { templateOf, type TemplateSet } from '../../render/engine.js';
+import { systemdListItem } from '../../render/escape.js';
 import { FILE_MODE } from '../../render/file-modes.js';
 import { generatedHeader } from '../../render/header.js';
+import { formatSpan } from '../../model/units.js';
 import type { DesiredEntry } from '../../render/types.js';
 import { NOTIFY_STATE, shNotifyView } from '../sh-notify.js';
 import { SYSTEMD } from './facts.js';
@@ -48,6 +50,7 @@ function executionView(service: ServiceModel) {
     workingDirectory: service.workingDirectory,
     environment: service.environment.map(([name, value]) => ({ name, value })),
     environmentFile: service.environmentFile,
+    environmentFiles: service.environmentFiles.map((f) => ({ ...f })),
     credentials: service.credentials.map(([name, path]) => ({ name, path })),
     memoryMax: limits.memoryBytes,
     cpuQuota: limits.cpuPercent,
@@ -72,7 +75,7 @@ function serviceView(service: ServiceModel, specName: string) {
     notifyOnSuccess: notifyTriggers(service).onSuccess ? `${service.name}-notify@success.service` : null,
     changedExitStatus: service.changedExitStatus,
     rawUnit: withRawDirectives([], service.hardening.rawSystemd.Unit),
-    type: daemon ? 'exec' : 'oneshot',
+    type: daemon ? service.lifecycle.type : 'oneshot',
     precondition: service.precondition ? [...service.precondition] : null,
     command: [...service.command],
     restart: daemon ? daemon.restart : null,
@@ -83,9 +86,50 @@ function serviceView(service: ServiceModel, specName: string) {
     timeoutStart: !daemon && service.limits.runtimeMs !== null ? service.limits.runtimeMs : null,
     runtimeMax: daemon && service.limits.runtimeMs !== null ? service.limits.runtimeMs : null,
     ...executionView(service),
-    wantedBy: daemon ? SYSTEMD.daemonWantedBy : null,
+    wantedBy: daemon ? daemonWantedBy(service) : null,
+    ...lifecycleView(service),
   };
 }
+
+/** The targets whose .wants/ an enabled daemon is linked into (WantedBy=). */
+function daemonWantedBy(service: ServiceModel): string[] {
+  return service.wantedBy ? [...service.wantedBy] : [SYSTEMD.daemonWantedBy];
+}
+
+/** systemd's time span, or infinity. */
+const spanText = (ms: number | null): string | null => (ms === null ? null : ms === Number.POSITIVE_INFINITY ? 'infinity' : formatSpan(ms));
+
+/** The unit's lines for the lifecycle fields; every value is null (no line) for a service that sets none of them. */
+function lifecycleView(service: ServiceModel) {
+  const life = service.lifecycle;
+  const reload = life.reload;
+  return {
+    requires: [...service.requires],
+    before: [...service.before],
+    conflicts: [...service.conflicts],
+    documentation: [...service.documentation],
+    beforeStart: life.beforeStart.map((step) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure })),
+    stop: life.stop.map((step) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure })),
+    afterStop: life.afterStop.map((step) => ({ command: [...step.command], ignoreFailure: step.ignoreFailure })),
+    killMode: life.killMode,
+    restartLimit: life.restartLimit,
+    notifyAccess: life.notifyAccess,
+    pidFile: life.pidFile,
+    remainAfterExit: life.remainAfterExit,
+    reloadCommands: reload?.kind === 'commands' ? reload.commands.map((argv) => [...argv]) : [],
+    reloadSignal: reload?.kind === 'signal' ? reload.signal : null,
+    successStatus: [...life.successStatus],
+    preventRestartStatus: [...life.preventRestartStatus],
+    timeoutStartText: spanText(life.timeoutStartMs),
+    timeoutStopText: spanText(life.timeoutStopMs),
+    killSignal: life.stopSignal === null ? null : `SIG${life.stopSignal}`,
+    runtimeDirectories: service.directories.filter((d) => d.kind === 'runtime').flatMap((d) => d.paths.map((p) => systemdListItem(p.slice('/run/'.length)))).join(' ') || null,
+    directoryModes: service.directories.filter((d) => d.mode !== null).map((d) => ({ directive: `${DIRECTORY_DIRECTIVE[d.kind]}Mode`, mode: d.mode })),
+  };
+}
+
+const DIRECTORY_DIRECTIVE = { runtime: 'RuntimeDirectory', state: 'StateDirectory', cache: 'CacheDirectory', logs: 'LogsDirectory' } as const;
+
 
 /** Which runs start the notification unit: recovery needs to see failures too, to know the next success is one. */
 function notifyTriggers(service: ServiceModel): { onFailure: boolean; onSuccess: boolean } {
@@ -193,8 +237,9 @@ export function renderSystemdService(
   }
   // The link `systemctl enable` makes from the [Install] section (systemctl(1) --root works the same way).
   const mainUnit = periodic ? `${name}.timer` : `${name}.service`;
-  const wantedBy = periodic ? SYSTEMD.timerWantedBy : SYSTEMD.daemonWantedBy;
-  entries.push({ kind: 'symlink', path: `${dir}/${wantedBy}.wants/${mainUnit}`, target: `${dir}/${mainUnit}`, service: name });
+  for (const wantedBy of periodic ? [SYSTEMD.timerWantedBy] : daemonWantedBy(service)) {
+    entries.push({ kind: 'symlink', path: `${dir}/${wantedBy}.wants/${mainUnit}`, target: `${dir}/${mainUnit}`, service: name });
+  }
   return {
     entries,
     handle: { target: 'systemd', name, periodic, mainUnit, serviceUnit: `${name}.service`, units, accounts },
