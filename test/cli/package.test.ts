@@ -181,7 +181,7 @@ describe('makepkg builds the PKGBUILD: as nobody, without the network, from the 
     const r = makepkg(join(work, 'tampered'), ['--verifysource', '--nodeps']);
     expect(r.status).not.toBe(0);
     expect(r.log).toContain(`pvpn-gen-${pkg.version}.tgz ... FAILED`);
-  });
+  }, 300_000);
 
   test('the package: the CLI, the man page, the completions and the schema at the paths Arch uses, owned by root', () => {
     const entry = (path: string) => listing.split('\n').find((line) => line.endsWith(` ${path}`) || line.includes(` ${path} -> `));

@@ -195,5 +195,5 @@ describe.each([
     // the user pvpn-gen created is gone again; `daemon`, which was there before, stays
     expect((await sh('getent passwd pvpn-e2e')).code).not.toBe(0);
     expect((await sh('getent passwd daemon')).code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
