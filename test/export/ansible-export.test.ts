@@ -34,7 +34,7 @@ describe('the export of fixtures/daemon-example.yaml', () => {
   test('is the golden tree, file for file, with modes', async () => {
     const run = await exportTo(out);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toBe(`wrote 43 files under ${out}: site.yml, check-drift, role pvpn_gen_default for systemd, dinit, openrc, runit-artix, runit-void, runit-debian, s6\n`);
+    expect(run.stdout).toBe(`wrote 45 files under ${out}: site.yml, check-drift, role pvpn_gen_default for systemd, dinit, openrc, runit-artix, runit-void, runit-debian, s6\n`);
     // runit's approximations, once per warning with the trees it is about
     expect(run.stderr).toMatch(/^fixtures\/daemon-example\.yaml:\d+:\d+: warning: \/services\/status-api\/dynamicUser: .* \(runit-artix, runit-void, runit-debian\)$/m);
     if (process.env.UPDATE_GOLDEN) {

@@ -12,6 +12,7 @@ import type { Manifest } from '../../plan/types.js';
 import type { DesiredEntry, Rendered, ServiceHandle } from '../../render/types.js';
 import { targetNamed } from '../../targets/index.js';
 import type { Action, ServiceDelta } from '../../targets/target.js';
+import { removalRecipes, type RemovalRecipes } from './retire.js';
 import { orderedSteps, stepKey, stepOf, type Step } from './steps.js';
 
 export interface TreeFile {
@@ -65,6 +66,8 @@ export interface TreeData {
   readonly stateRegistry: string;
   /** the manifest install would write, but for the accounts (the role fills in those it created) */
   readonly record: Manifest;
+  /** how to remove a service the host has and the spec no longer does, from its recorded handle */
+  readonly retire: RemovalRecipes;
 }
 
 /** `runit-void`; a target without layouts is its name alone. */
@@ -148,5 +151,6 @@ export function treeData(rendered: Rendered, manifestBase: { project: string; to
     registry: directoriesPathOf(''),
     stateRegistry: createdListOf(''),
     record: record_,
+    retire: removalRecipes(target, services[0] as ServiceHandle, pathsOf((services[0] as ServiceHandle).name)),
   };
 }
