@@ -42,8 +42,10 @@ export interface TreeService {
 }
 
 export interface TreeData {
-  /** `systemd`, `runit-void`: the folder of its files under the role's files/ */
+  /** `systemd`, `runit-void` */
   readonly name: string;
+  /** the folder of its files under the role's files/: its name, or variants/VARIANT/NAME */
+  readonly source: string;
   readonly target: string;
   readonly layout: string | null;
   /** every directory above a file, a link or the manifest, outermost first */
@@ -77,7 +79,7 @@ export function treeName(rendered: Pick<Rendered, 'target' | 'layout'>): string 
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-export function treeData(rendered: Rendered, manifestBase: { project: string; tool: string; spec: { path: string; sha256: string } }): TreeData {
+export function treeData(rendered: Rendered, manifestBase: { project: string; tool: string; spec: { path: string; sha256: string } }, source = treeName(rendered)): TreeData {
   const target = targetNamed(rendered.target);
   const handles = new Map(rendered.services.map((h) => [h.name, h]));
   const pathsOf = (service: string) => new Set(rendered.entries.filter((e) => e.service === service).map((e) => e.path));
@@ -130,6 +132,7 @@ export function treeData(rendered: Rendered, manifestBase: { project: string; to
   };
   return {
     name: treeName(rendered),
+    source,
     target: rendered.target,
     layout: rendered.layout,
     directories,
