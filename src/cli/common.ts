@@ -7,8 +7,19 @@ import { formatProblem, type Problem } from '../model/problem.js';
 import { TARGET_LAYOUTS, type TargetName } from '../targets/names.js';
 import type { GlobalOptions, Io } from './io.js';
 
-export function loadFromOptions(options: GlobalOptions, io: Io): Promise<LoadedSpec> {
-  return loadSpec({ spec: options.spec, cwd: io.cwd, allowCode: options.allowCodeConfig });
+export async function loadFromOptions(options: GlobalOptions, io: Io): Promise<LoadedSpec> {
+  const loaded = await loadSpec({ spec: options.spec, cwd: io.cwd, allowCode: options.allowCodeConfig });
+  return options.variant === undefined ? loaded : withVariant(loaded, options.variant);
+}
+
+/** --variant NAME: the services as that variant of the spec has them. */
+function withVariant(loaded: LoadedSpec, name: string): LoadedSpec {
+  const services = loaded.model.variants?.[name];
+  if (!services) {
+    const known = Object.keys(loaded.model.variants ?? {});
+    throw new UsageError(`--variant ${name}: ${loaded.displayPath} has ${known.length > 0 ? `the variants ${known.join(', ')}` : 'no variants: (add it there, or leave out --variant)'}`);
+  }
+  return { ...loaded, model: { ...loaded.model, services } };
 }
 
 /** Warnings name the spec file the user knows (the renderer only knows its base name). */

@@ -124,6 +124,7 @@ export function defineOption<const O extends OptionDef>(option: O): O {
 /** The options every command takes; help and version are answered by the parser. */
 export const GLOBAL_OPTIONS = {
   spec: defineOption({ type: 'string', value: 'file', complete: 'file', help: 'the spec file (default: search pvpn-gen.yaml, .pvpn-genrc*, package.json upwards)' }),
+  variant: defineOption({ type: 'string', value: 'name', help: "the spec's variant for this machine (its `variants:`): those services, as it changes them" }),
   strict: defineOption({ type: 'flag', help: 'treat warnings (settings a target cannot express exactly) as errors' }),
   allowCodeConfig: defineOption({ type: 'flag', help: 'run a JavaScript spec (found by the search or named by --spec)' }),
   verbose: defineOption({ type: 'flag', short: 'v', help: 'more detail, and stack traces for errors' }),

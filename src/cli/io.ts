@@ -69,6 +69,7 @@ export function processIo(): Io {
 /** Global options every command understands. */
 export interface GlobalOptions {
   readonly spec?: string;
+  readonly variant?: string;
   readonly verbose?: boolean;
   readonly strict?: boolean;
   readonly allowCodeConfig?: boolean;

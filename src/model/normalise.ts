@@ -1,10 +1,12 @@
 /**
  * Validated spec document -> SpecModel. Pure. Merges `defaults` under each service, parses units, resolves every
- * optional setting, and checks what a schema cannot say well (settings that only make sense together).
+ * optional setting, and checks what a schema cannot say well (settings that only make sense together). Each of
+ * `variants` is normalised the same way (its fields merged over the service's), its problems placed in the variant.
  */
 import { SpecError } from '../errors.js';
 import { parseCalendar } from './calendar.js';
 import { pointerOf, type Problem } from './problem.js';
+import { closest } from './suggest.js';
 import type { SpecSource } from './source.js';
 import type {
   Argv,
@@ -21,6 +23,7 @@ import type {
   ServiceModel,
   SpecDocument,
   SpecModel,
+  VariantDocument,
 } from './types.js';
 import { parseDuration, parseSize } from './units.js';
 
@@ -54,21 +57,53 @@ function asHardeningFields(value: ServiceFields['hardening']): HardeningFields {
 
 export function normaliseSpec(document: SpecDocument, source: SpecSource, specName: string): SpecModel {
   const problems: Problem[] = [];
-  const services = Object.keys(document.services)
+  const services = normaliseServices(document, source, problems);
+  const variants = Object.entries(document.variants ?? {}).map(([name, variant]) => [name, normaliseServices(document, source, problems, { name, variant })] as const);
+  if (problems.length > 0) throw new SpecError(uniqueProblems(problems));
+  return { specName, project: document.project ?? DEFAULT_PROJECT, services, ...(document.variants ? { variants: Object.fromEntries(variants) } : {}) };
+}
+
+/** The services as written, or as a variant changes them (its fields merged over the service's, `false` left out). */
+function normaliseServices(document: SpecDocument, source: SpecSource, problems: Problem[], overlay?: { name: string; variant: VariantDocument }): ServiceModel[] {
+  const problem = (pointer: string, message: string) =>
+    problems.push({ severity: 'error', file: source.file, position: source.locate(pointer, 'key'), pointer, message });
+  if (overlay) {
+    const names = Object.keys(document.services);
+    for (const name of Object.keys(overlay.variant.services).filter((n) => !(n in document.services))) {
+      const guess = closest(name, names);
+      problem(pointerOf(['variants', overlay.name, 'services', name]), `no service "${name}" under services: a variant changes the spec's services${guess ? `; did you mean "${guess}"?` : ''}`);
+    }
+  }
+  const kept = Object.keys(document.services)
     .sort()
-    .map((name) => {
-      const own = document.services[name] ?? {};
-      const fields = mergeDefaults(document.defaults, own);
-      const report = (key: string, message: string) => {
-        const pointer = key in own || !document.defaults || !(key in document.defaults)
-          ? pointerOf(['services', name, ...(key === '' ? [] : [key])])
-          : pointerOf(['defaults', key]);
-        problems.push({ severity: 'error', file: source.file, position: source.locate(pointer, 'key'), pointer, message });
-      };
-      return normaliseService(name, fields, report, own);
-    });
-  if (problems.length > 0) throw new SpecError(problems);
-  return { specName, project: document.project ?? DEFAULT_PROJECT, services };
+    .filter((name) => overlay?.variant.services[name] !== false);
+  if (overlay && kept.length === 0) problem(pointerOf(['variants', overlay.name]), 'this variant leaves out every service: keep at least one, or remove the variant');
+  return kept.map((name) => {
+    const changes = overlay?.variant.services[name] || undefined;
+    const own = changes ? mergeDefaults(document.services[name] ?? {}, changes) : (document.services[name] ?? {});
+    const fields = mergeDefaults(document.defaults, own);
+    const report = (key: string, message: string) => {
+      const pointer =
+        overlay && changes && key !== '' && key in changes
+          ? pointerOf(['variants', overlay.name, 'services', name, key])
+          : key in own || !document.defaults || !(key in document.defaults)
+            ? pointerOf(['services', name, ...(key === '' ? [] : [key])])
+            : pointerOf(['defaults', key]);
+      problem(pointer, message);
+    };
+    return normaliseService(name, fields, report, own);
+  });
+}
+
+/** A problem of the spec as written shows up again in each variant: say it once. */
+function uniqueProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.pointer}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 type Report = (key: string, message: string) => void;

@@ -98,6 +98,12 @@ export interface SpecDocument {
   readonly project?: string;
   readonly defaults?: ServiceFields;
   readonly services: Readonly<Record<string, ServiceFields>>;
+  readonly variants?: Readonly<Record<string, VariantDocument>>;
+}
+
+/** Some hosts' differences: fields merged over a service (as it merges over `defaults`), or false: not run there. */
+export interface VariantDocument {
+  readonly services: Readonly<Record<string, ServiceFields | false>>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -249,4 +255,6 @@ export interface SpecModel {
   readonly project: string;
   /** sorted by name */
   readonly services: readonly ServiceModel[];
+  /** the services as each variant has them (sorted by name); absent when the spec has no variants */
+  readonly variants?: Readonly<Record<string, readonly ServiceModel[]>>;
 }

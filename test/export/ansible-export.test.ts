@@ -34,7 +34,7 @@ describe('the export of fixtures/daemon-example.yaml', () => {
   test('is the golden tree, file for file, with modes', async () => {
     const run = await exportTo(out);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toBe(`wrote 43 files under ${out}: site.yml, check-drift, role pvpn_gen_default for systemd, dinit, openrc, runit-artix, runit-void, runit-debian, s6\n`);
+    expect(run.stdout).toBe(`wrote 45 files under ${out}: site.yml, check-drift, role pvpn_gen_default for systemd, dinit, openrc, runit-artix, runit-void, runit-debian, s6\n`);
     // runit's approximations, once per warning with the trees it is about
     expect(run.stderr).toMatch(/^fixtures\/daemon-example\.yaml:\d+:\d+: warning: \/services\/status-api\/dynamicUser: .* \(runit-artix, runit-void, runit-debian\)$/m);
     if (process.env.UPDATE_GOLDEN) {
@@ -128,5 +128,58 @@ describe('the data the role reads', () => {
     const step = (name: string) => ({ argv: [name], env: {}, wait: false, describe: name });
     const order = orderedSteps([[step('b'), step('c')], [step('a'), step('b')], [step('d')]]).map((s) => s.describe);
     expect(order).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('variants: each has its own trees, a host picks one (pvpn_gen_variant)', () => {
+  const SPEC_TEXT = `version: 1
+project: var
+services:
+  web:
+    command: [/usr/bin/web]
+  tick:
+    command: [/bin/true]
+    interval: 1h
+variants:
+  slow:
+    services:
+      tick: { interval: 6h }
+  no-web:
+    services:
+      web: false
+`;
+  const exported = ansibleExport(compileSpec(SPEC_TEXT, 'var.yaml'), { spec: { path: 'var.yaml', sha256: '0'.repeat(64) }, tool: 'pvpn-gen test' });
+  const file = (path: string) => exported.files.find((f) => f.path === `roles/pvpn_gen_var/files/${path}`)?.content;
+
+  test('the index lists each variant with its trees; every tree of a variant is under variants/NAME/', () => {
+    const index = JSON.parse(file('pvpn-gen.json') ?? '{}');
+    expect(index.variants).toEqual({ slow: exported.trees, 'no-web': exported.trees });
+    const tree = JSON.parse(file('variants/slow/trees/systemd.json') ?? 'null') as TreeData;
+    expect(tree.source).toBe('variants/slow/systemd');
+    for (const f of tree.files) expect(file(`variants/slow/systemd${f.path}`), f.path).toBeDefined();
+  });
+
+  test('a changed field reaches only that variant; a service left out has no files there', () => {
+    expect(file('systemd/etc/systemd/system/tick.timer')).toContain('OnUnitActiveSec=1h');
+    expect(file('variants/slow/systemd/etc/systemd/system/tick.timer')).toContain('OnUnitActiveSec=6h');
+    expect(file('variants/no-web/systemd/etc/systemd/system/tick.timer')).toBe(file('systemd/etc/systemd/system/tick.timer'));
+    const noWeb = JSON.parse(file('variants/no-web/trees/runit-void.json') ?? 'null') as TreeData;
+    expect(noWeb.services.map((s) => s.name)).toEqual(['tick']);
+    expect(exported.files.filter((f) => f.path.includes('/variants/no-web/') && /\bweb\b/.test(f.path.replace('no-web', '')))).toEqual([]);
+  });
+
+  test('render --variant gives the same bytes as the export holds; an unknown variant names the ones there are', async () => {
+    const spec = join(work, 'var.yaml');
+    writeFileSync(spec, SPEC_TEXT);
+    const out = join(work, 'var-render');
+    const run = await cli(['render', '--target', 'systemd', '--variant', 'slow', '--spec', spec, '--out', out], { cwd: REPO });
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(join(out, 'etc/systemd/system/tick.timer'), 'utf8')).toContain('OnUnitActiveSec=6h');
+    const bad = await cli(['render', '--target', 'systemd', '--variant', 'fast', '--spec', spec, '--out', join(work, 'x')], { cwd: REPO });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`--variant fast: ${spec} has the variants slow, no-web`);
+    const exp = await cli(['export', 'ansible', '--variant', 'slow', '--spec', spec, '--out', join(work, 'y')], { cwd: REPO });
+    expect(exp.code).toBe(2);
+    expect(exp.stderr).toContain('leave out --variant');
   });
 });

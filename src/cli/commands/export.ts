@@ -18,6 +18,8 @@ const FORMATS = ['ansible'];
 export default commandModule(exportCommand, async (options, io, args) => {
   const [format] = args;
   if (format === undefined || !FORMATS.includes(format)) throw new UsageError(`export writes ${FORMATS.join(', ')}: pvpn-gen export ansible --out DIR`);
+  // every variant is in the export, each host picks its own (pvpn_gen_variant)
+  if (options.variant !== undefined) throw new UsageError('export writes every variant of the spec; a host picks its own with pvpn_gen_variant: leave out --variant');
   const spec = await loadFromOptions(options, io);
   const templates = options.templates ? await loadTemplateOverrides(options.templates, io.cwd) : undefined;
   let exported: AnsibleExport;
@@ -41,6 +43,9 @@ export default commandModule(exportCommand, async (options, io, args) => {
   }
   const { writeExport } = await import('../../system/export.js');
   const written = writeExport(exported.files, options.out, io.cwd);
-  io.stdout.write(`wrote ${written} files under ${options.out}: site.yml, check-drift, role ${exported.role} for ${exported.trees.join(', ')}\n`);
+  const variants = Object.keys(exported.variants);
+  io.stdout.write(
+    `wrote ${written} files under ${options.out}: site.yml, check-drift, role ${exported.role} for ${exported.trees.join(', ')}${variants.length > 0 ? `; variants ${variants.join(', ')}` : ''}\n`,
+  );
   return 0;
 });

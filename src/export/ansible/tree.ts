@@ -12,6 +12,7 @@ import type { Manifest } from '../../plan/types.js';
 import type { DesiredEntry, Rendered, ServiceHandle } from '../../render/types.js';
 import { targetNamed } from '../../targets/index.js';
 import type { Action, ServiceDelta } from '../../targets/target.js';
+import { removalRecipes, type RemovalRecipes } from './retire.js';
 import { orderedSteps, stepKey, stepOf, type Step } from './steps.js';
 
 export interface TreeFile {
@@ -41,8 +42,10 @@ export interface TreeService {
 }
 
 export interface TreeData {
-  /** `systemd`, `runit-void`: the folder of its files under the role's files/ */
+  /** `systemd`, `runit-void` */
   readonly name: string;
+  /** the folder of its files under the role's files/: its name, or variants/VARIANT/NAME */
+  readonly source: string;
   readonly target: string;
   readonly layout: string | null;
   /** every directory above a file, a link or the manifest, outermost first */
@@ -65,6 +68,8 @@ export interface TreeData {
   readonly stateRegistry: string;
   /** the manifest install would write, but for the accounts (the role fills in those it created) */
   readonly record: Manifest;
+  /** how to remove a service the host has and the spec no longer does, from its recorded handle */
+  readonly retire: RemovalRecipes;
 }
 
 /** `runit-void`; a target without layouts is its name alone. */
@@ -74,7 +79,7 @@ export function treeName(rendered: Pick<Rendered, 'target' | 'layout'>): string 
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-export function treeData(rendered: Rendered, manifestBase: { project: string; tool: string; spec: { path: string; sha256: string } }): TreeData {
+export function treeData(rendered: Rendered, manifestBase: { project: string; tool: string; spec: { path: string; sha256: string } }, source = treeName(rendered)): TreeData {
   const target = targetNamed(rendered.target);
   const handles = new Map(rendered.services.map((h) => [h.name, h]));
   const pathsOf = (service: string) => new Set(rendered.entries.filter((e) => e.service === service).map((e) => e.path));
@@ -127,6 +132,7 @@ export function treeData(rendered: Rendered, manifestBase: { project: string; to
   };
   return {
     name: treeName(rendered),
+    source,
     target: rendered.target,
     layout: rendered.layout,
     directories,
@@ -148,5 +154,6 @@ export function treeData(rendered: Rendered, manifestBase: { project: string; to
     registry: directoriesPathOf(''),
     stateRegistry: createdListOf(''),
     record: record_,
+    retire: removalRecipes(target, services[0] as ServiceHandle, pathsOf((services[0] as ServiceHandle).name)),
   };
 }
