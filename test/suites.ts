@@ -14,6 +14,7 @@ export const INTEGRATION_TESTS: Readonly<Record<string, string>> = {
   'test/harness/': 'root: boots the systemd, runit, dinit, s6 and OpenRC machines (the last three from scripts/build-inits.sh); Ansible and D-Bus sessions in them',
   'test/security/': 'root: attacks run as service users under the real runsv and systemd',
   'test/system/crash.test.ts': 'long: an install killed at every step, hundreds of runs (a minute or more)',
+  'test/system/crash-inits.test.ts': 'long: the same on OpenRC, dinit and s6 (minutes)',
   'test/system/failures.test.ts': 'root: a full tmpfs, a read-only bind mount',
   'test/system/install-cycle.test.ts': 'systemctl --root',
   'test/cli/terminal.test.ts': 'script(1) for a terminal',
