@@ -172,8 +172,9 @@ describe.each([
     expect(files.length).toBeLessThanOrEqual(3);
     const sizes = (await sh('wc -c /var/log/e2e-job/@*')).stdout;
     for (const line of sizes.trim().split('\n').slice(0, files.length)) expect(Number(line.trim().split(' ')[0])).toBeLessThanOrEqual(4096);
-    const current = (await sh('cat /var/log/e2e-job/current')).stdout;
-    expect(current).toMatch(/^\d{4}-\d{2}-\d{2}_\d{2}:\d{2}:\d{2}\.\d+ pvpn-gen: /m);
+    // `current` is empty for a moment right after a rotation: wait for its first line
+    const stamped = /^\d{4}-\d{2}-\d{2}_\d{2}:\d{2}:\d{2}\.\d+ pvpn-gen: /m;
+    await waitFor('a timestamped line in current', async () => stamped.test((await sh('cat /var/log/e2e-job/current')).stdout), 10_000);
     const logs = await pvpn('logs', 'e2e-job', '-n', '5');
     expect(logs.code).toBe(0);
     // at most the last 5 lines of `current` (fewer just after a rotation)
